@@ -1,0 +1,150 @@
+"""The only way spec text reaches generated code: escaping filters per target language.
+
+Each filter returns :class:`markupsafe.Markup`, the mark of text that is safe to print. The
+render step refuses to print any other string that is not a plain identifier, so a template that
+forgets to escape fails loudly instead of letting a hostile spec inject code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+
+def _clean(text: Any) -> str:
+    """Normalise newlines and drop control characters (they have no place in source)."""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def safe(text: str) -> Markup:
+    """Mark text produced by sdkgen itself (not from the spec) as safe to print."""
+    return Markup(text)
+
+
+# --- Python -------------------------------------------------------------------------------------
+
+
+def python_docstring(text: Any) -> Markup:
+    """Text for inside a triple-quoted docstring: backslashes and quotes cannot end or bend it."""
+    value = _clean(text).strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if value.endswith('"'):
+        value = value[:-1] + '\\"'
+    return Markup(value)
+
+
+def python_comment(text: Any) -> Markup:
+    """One line of text for after a ``#``."""
+    return Markup(" ".join(_clean(text).split()))
+
+
+def python_string(text: Any) -> Markup:
+    """A Python string literal."""
+    return Markup(_python_str(_clean(text) if isinstance(text, str) else str(text)))
+
+
+def python_literal(value: Any) -> Markup:
+    """Any JSON value as a Python expression (dicts, lists, strings, numbers, bools, None)."""
+    return Markup(_python_value(value))
+
+
+def _python_value(value: Any) -> str:
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
+    if isinstance(value, str):
+        return _python_str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f'float("{value}")'
+    if isinstance(value, tuple):
+        return "(" + "".join(f"{_python_value(item)}, " for item in value).rstrip(" ") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(_python_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_python_str(str(k))}: {_python_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return _python_str(str(value))
+
+
+def _python_str(value: str) -> str:
+    """A double-quoted literal; anything not printable is written as an escape, as repr() would."""
+    out = []
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(repr(char)[1:-1])
+    return '"' + "".join(out) + '"'
+
+
+# --- TypeScript / JavaScript ----------------------------------------------------------------------
+
+
+def typescript_doc(text: Any) -> Markup:
+    """Text for inside a ``/** ... */`` comment: it cannot close the comment."""
+    value = _clean(text).strip().replace("*/", "*\\/")
+    return Markup(value)
+
+
+def typescript_comment(text: Any) -> Markup:
+    return Markup(" ".join(_clean(text).split()).replace("*/", "*\\/"))
+
+
+def typescript_string(text: Any) -> Markup:
+    """A JavaScript string literal (JSON's escaping is a subset of JavaScript's)."""
+    return Markup(json.dumps(_clean(text) if isinstance(text, str) else str(text), ensure_ascii=True))
+
+
+def typescript_literal(value: Any) -> Markup:
+    return Markup(json.dumps(value, ensure_ascii=True))
+
+
+def typescript_property(name: str) -> Markup:
+    """An object key: bare when it is an identifier, quoted otherwise."""
+    if re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", name):
+        return Markup(name)
+    return typescript_string(name)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def markdown_text(text: Any) -> Markup:
+    """Prose for a Markdown file: no raw HTML, no breaking out of code fences."""
+    value = _clean(text).strip()
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(value.replace("```", "`\u200b``"))
+
+
+def markdown_code(text: Any) -> Markup:
+    """Text inside a fenced code block."""
+    return Markup(_clean(text).replace("```", "`\u200b``"))
+
+
+def toml_string(text: Any) -> Markup:
+    """A TOML basic string (TOML accepts JSON's escapes)."""
+    return Markup(json.dumps(" ".join(_clean(text).split()), ensure_ascii=True))
+
+
+FILTERS: dict[str, Callable[[Any], Markup]] = {
+    "py_doc": python_docstring,
+    "py_comment": python_comment,
+    "py_str": python_string,
+    "py_literal": python_literal,
+    "ts_doc": typescript_doc,
+    "ts_comment": typescript_comment,
+    "ts_str": typescript_string,
+    "ts_literal": typescript_literal,
+    "ts_prop": typescript_property,
+    "md": markdown_text,
+    "md_code": markdown_code,
+    "toml_str": toml_string,
+}

@@ -1,0 +1,163 @@
+"""Model backends: code for a variant's data models, when templates alone should not write it.
+
+``datamodel-code-generator`` writes pydantic v2 models from a JSON Schema document that sdkgen
+derives from the IR, so the IR's decisions hold in the output: class names are the IR's model
+names, field names reach it as scoped aliases, enum member names as ``x-enum-varnames``. The
+schema it gets is already normalised (no ``$ref`` chains, no ``allOf``, inline objects named),
+and it never sees keywords that it would turn into imports (``customTypePath`` is only ever
+written by sdkgen, pointing at the package's own runtime).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from .ir.model import (
+    AnyValue,
+    Api,
+    EnumModel,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    NullValue,
+    Nullable,
+    ObjectModel,
+    Primitive,
+    Ref,
+    Type,
+    UnionOf,
+)
+from .variants import Variant
+
+SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]) -> str:
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import OpenEnums, TargetPydanticVersion
+
+    settings = variant.models or {}
+    runtime = f"{api.package}.{settings.get('runtime_module', '_lenient')}"
+    document = openapi_document(api, runtime)
+    template_dir = settings.get("templates")
+    python = PythonVersion(str(options.get("python_version", settings.get("python_version", "3.10"))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        source = generate(
+            document,
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=python,
+            target_pydantic_version=TargetPydanticVersion.V2_11,
+            formatters=[],
+            disable_timestamp=True,
+            custom_file_header=settings.get("header", '"""Data models."""'),
+            aliases=field_aliases(api),
+            open_enums=OpenEnums.All,
+            open_enum_base_class_map={"Enum": f"{runtime}.OpenEnum"},
+            use_subclass_enum=True,
+            use_specialized_enum=False,
+            strict_nullable=True,
+            allow_population_by_field_name=True,
+            use_annotated=True,
+            use_type_alias=True,
+            use_schema_description=True,
+            use_field_description=True,
+            use_union_operator=True,
+            use_standard_collections=True,
+            keep_model_order=True,
+            custom_template_dir=variant.folder / template_dir if template_dir else None,
+        )
+    if not isinstance(source, str):
+        raise TypeError(f"datamodel-code-generator returned {type(source).__name__}, expected one module")
+    return source
+
+
+def field_aliases(api: Api) -> dict[str, str]:
+    """``{"Model.json_name": "python_name"}`` for every field whose name the IR chose."""
+    return {
+        f"{model.name}.{field.json_name}": field.name
+        for model in api.models
+        if isinstance(model, ObjectModel)
+        for field in model.fields
+    }
+
+
+def openapi_document(api: Api, runtime: str) -> dict[str, Any]:
+    """An OpenAPI 3.1 document whose component schemas are the IR's models."""
+    schemas = {model.name: model_schema(model, runtime) for model in api.models}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def model_schema(model: Model, runtime: str) -> dict[str, Any]:
+    if isinstance(model, ObjectModel):
+        schema: dict[str, Any] = {"type": "object", "properties": {}}
+        for field in model.fields:
+            prop = type_schema(field.type, runtime)
+            if field.description:
+                prop = {**prop, "description": field.description}
+            if field.has_default and not _keeps_wire_text(field.type):
+                prop = {**prop, "default": field.default}
+            schema["properties"][field.json_name] = prop
+        required = [field.json_name for field in model.fields if field.required]
+        if required:
+            schema["required"] = required
+        schema["additionalProperties"] = False if model.extra is None else True
+    elif isinstance(model, EnumModel):
+        schema = {
+            "type": model.kind,
+            "enum": [member.value for member in model.members],
+            "x-enum-varnames": [member.name for member in model.members],
+        }
+    else:
+        schema = type_schema(model.type, runtime)
+    if model.description:
+        schema["description"] = model.description
+    return schema
+
+
+def type_schema(value: Type, runtime: str) -> dict[str, Any]:
+    if isinstance(value, Primitive):
+        schema: dict[str, Any] = {"type": value.kind}
+        if value.format in ("date-time", "date"):
+            kind = "DateTime" if value.format == "date-time" else "Date"
+            schema["customTypePath"] = f"{runtime}.{kind}"
+        return schema
+    if isinstance(value, Ref):
+        return {"$ref": SCHEMA_PREFIX + value.name}
+    if isinstance(value, ListOf):
+        return {"type": "array", "items": type_schema(value.item, runtime)}
+    if isinstance(value, MapOf):
+        return {"type": "object", "additionalProperties": type_schema(value.value, runtime)}
+    if isinstance(value, Nullable):
+        return {"anyOf": [type_schema(value.inner, runtime), {"type": "null"}]}
+    if isinstance(value, UnionOf):
+        return {"anyOf": [type_schema(option, runtime) for option in value.options]}
+    if isinstance(value, LiteralOf):
+        if len(value.values) == 1:
+            return {"const": value.values[0]}
+        return {"anyOf": [{"const": item} for item in value.values]}
+    if isinstance(value, NullValue):
+        return {"type": "null"}
+    if isinstance(value, AnyValue):
+        return {}
+    raise TypeError(f"not an IR type: {value!r}")
+
+
+def _keeps_wire_text(value: Type) -> bool:
+    inner = value.inner if isinstance(value, Nullable) else value
+    return isinstance(inner, Primitive) and inner.format in ("date-time", "date")
+
+
+ModelBackend = Callable[[Api, Variant, dict[str, Any]], str]
+MODEL_BACKENDS: dict[str, ModelBackend] = {"datamodel-code-generator": datamodel_code_generator}
+
+

@@ -1,0 +1,93 @@
+"""Runtime helpers for generated models (copied verbatim into the generated package as ``_types.py``).
+
+* ``DateTime`` / ``Date``: annotated ``datetime`` / ``date`` that keep the exact wire text they were parsed from,
+  so ``model_dump(mode="json")`` gives back "+00:00" (not "Z"), the original offset, a date-only string, etc.
+* ``OpenEnum``: base for generated enums; a value the spec does not list becomes a pseudo-member instead of an error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
+
+__all__ = ["Date", "DateTime", "OpenEnum"]
+
+
+class _RawDateTime(_dt.datetime):
+    """A ``datetime`` that remembers the text it was parsed from (``_raw``)."""
+
+    _raw: str | None = None
+
+
+class _RawDate(_dt.date):
+    """A ``date`` that remembers the text it was parsed from (``_raw``)."""
+
+    _raw: str | None = None
+
+
+def _validate_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt.datetime:
+    if isinstance(value, _RawDateTime):
+        return value
+    parsed: _dt.datetime = handler(value)
+    raw = value.decode() if isinstance(value, bytes | bytearray) else value
+    if not isinstance(raw, str):
+        return parsed
+    out = _RawDateTime(
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+        parsed.second,
+        parsed.microsecond,
+        parsed.tzinfo,
+        fold=parsed.fold,
+    )
+    out._raw = raw
+    return out
+
+
+def _validate_date(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt.date:
+    if isinstance(value, _RawDate):
+        return value
+    parsed: _dt.date = handler(value)
+    raw = value.decode() if isinstance(value, bytes | bytearray) else value
+    if not isinstance(raw, str):
+        return parsed
+    out = _RawDate(parsed.year, parsed.month, parsed.day)
+    out._raw = raw
+    return out
+
+
+def _serialize(value: _dt.date) -> str:
+    raw = getattr(value, "_raw", None)
+    return raw if raw is not None else value.isoformat()
+
+
+DateTime = Annotated[
+    _dt.datetime,
+    WrapValidator(_validate_datetime),
+    PlainSerializer(_serialize, return_type=str, when_used="json"),
+]
+Date = Annotated[
+    _dt.date,
+    WrapValidator(_validate_date),
+    PlainSerializer(_serialize, return_type=str, when_used="json"),
+]
+
+
+class OpenEnum(enum.Enum):
+    """Enum base whose ``_missing_`` turns an unlisted value into a pseudo-member holding that value."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str | int | float):
+            return None
+        member_type = cls._member_type_  # type: ignore[attr-defined]
+        member = object.__new__(cls) if member_type is object else member_type.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member
