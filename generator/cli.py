@@ -35,16 +35,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sdkgen", description="Generate typed SDKs from OpenAPI specs.")
+    parser = argparse.ArgumentParser(
+        prog="sdkgen", description="Generate typed SDKs from OpenAPI specs."
+    )
     parser.add_argument("--version", action="version", version=f"sdkgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gen = commands.add_parser("generate", help="regenerate every configured SDK (or one ad-hoc target)")
+    gen = commands.add_parser(
+        "generate", help="regenerate every configured SDK (or one ad-hoc target)"
+    )
     _target_options(gen)
-    gen.add_argument("--force", action="store_true", help="allow an output folder outside the project")
+    gen.add_argument(
+        "--force", action="store_true", help="allow an output folder outside the project"
+    )
     gen.set_defaults(handler=_generate)
 
-    chk = commands.add_parser("check", help="exit 1 if generated code differs from what the specs produce")
+    chk = commands.add_parser(
+        "check", help="exit 1 if generated code differs from what the specs produce"
+    )
     _target_options(chk)
     chk.set_defaults(handler=_check)
 
@@ -61,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("spec", type=Path)
     mock.add_argument("--host", default="127.0.0.1")
     mock.add_argument("--port", type=int, default=4010)
-    mock.add_argument("--strict", action="store_true", help="request bodies must equal a documented example")
+    mock.add_argument(
+        "--strict", action="store_true", help="request bodies must equal a documented example"
+    )
     _common(mock)
     mock.set_defaults(handler=_mock)
     return parser
@@ -69,12 +79,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    parser.add_argument("--config", type=Path, help="pyproject.toml or sdkgen.toml (default: found from here)")
+    parser.add_argument(
+        "--config", type=Path, help="pyproject.toml or sdkgen.toml (default: found from here)"
+    )
 
 
 def _target_options(parser: argparse.ArgumentParser) -> None:
     _common(parser)
-    parser.add_argument("--target", action="append", default=[], help="only this configured target (repeatable)")
+    parser.add_argument(
+        "--target", action="append", default=[], help="only this configured target (repeatable)"
+    )
     parser.add_argument("--spec", type=Path, help="spec file (with --out: an ad-hoc target)")
     parser.add_argument("--variant", help="SDK variant (see `sdkgen variants`)")
     parser.add_argument("--out", type=Path, help="output folder for an ad-hoc target")
@@ -104,7 +118,10 @@ def _selected(args: argparse.Namespace, config: Config) -> tuple[Target, ...]:
         )
     unknown = [name for name in args.target if name not in {t.name for t in targets}]
     if unknown:
-        raise SdkgenError(f"no target named {unknown[0]!r}", hint=f"configured: {', '.join(t.name for t in targets)}")
+        raise SdkgenError(
+            f"no target named {unknown[0]!r}",
+            hint=f"configured: {', '.join(t.name for t in targets)}",
+        )
     chosen = tuple(
         t
         for t in targets
@@ -128,7 +145,9 @@ def _generate(args: argparse.Namespace) -> int:
     for note in notes:
         print(note, file=sys.stderr)
     for target in targets:
-        print(f"generated {display(target.out, config.root)} ({target.variant}, package {target.package})")
+        print(
+            f"generated {display(target.out, config.root)} ({target.variant}, package {target.package})"
+        )
     return EXIT_OK
 
 

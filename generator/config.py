@@ -54,16 +54,24 @@ def load_config(path: Path | None, *, cwd: Path) -> Config:
         raise SdkgenError("no such configuration file", file=str(path))
     section = _section(file)
     if section is None:
-        raise SdkgenError("no [tool.sdkgen] table", file=str(file), hint="add one, or use sdkgen.toml")
+        raise SdkgenError(
+            "no [tool.sdkgen] table", file=str(file), hint="add one, or use sdkgen.toml"
+        )
     root = file.parent
     raw_targets = section.get("targets", [])
     if not isinstance(raw_targets, list):
-        raise SdkgenError("'targets' must be an array of tables", file=str(file), pointer="/tool/sdkgen/targets")
+        raise SdkgenError(
+            "'targets' must be an array of tables", file=str(file), pointer="/tool/sdkgen/targets"
+        )
     targets = tuple(_target(raw, index, root, file) for index, raw in enumerate(raw_targets))
     names = [target.name for target in targets]
     for name in names:
         if names.count(name) > 1:
-            raise SdkgenError(f"two targets are named {name!r}", file=str(file), hint="give each a distinct 'name'")
+            raise SdkgenError(
+                f"two targets are named {name!r}",
+                file=str(file),
+                hint="give each a distinct 'name'",
+            )
     templates = section.get("templates")
     return Config(root, file, targets, (root / templates) if isinstance(templates, str) else None)
 
@@ -89,7 +97,17 @@ def _target(raw: Any, index: int, root: Path, file: Path) -> Target:
     known = {"name", "spec", "variant", "out", "package", "client_name", "options"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise SdkgenError(f"unknown target key {unknown[0]!r}", file=str(file), pointer=pointer, hint=f"known keys: {', '.join(sorted(known))}")
+        raise SdkgenError(
+            f"unknown target key {unknown[0]!r}",
+            file=str(file),
+            pointer=pointer,
+            hint=f"known keys: {', '.join(sorted(known))}",
+        )
+    for key in ("name", "client_name"):
+        if key in raw and not isinstance(raw[key], str):
+            raise SdkgenError(
+                f"'{key}' must be a string", file=str(file), pointer=f"{pointer}/{key}"
+            )
     options = raw.get("options", {})
     if not isinstance(options, dict):
         raise SdkgenError("'options' must be a table", file=str(file), pointer=f"{pointer}/options")

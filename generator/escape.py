@@ -34,10 +34,10 @@ def safe(text: str) -> Markup:
 
 def python_docstring(text: Any) -> Markup:
     """Text for inside a triple-quoted docstring: backslashes and quotes cannot end or bend it."""
-    value = _clean(text).strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if value.endswith('"'):
+    value = _clean(text).strip().replace("\\", "\\\\")
+    if value.endswith('"'):  # before the next step, which may leave an escaped quote at the end
         value = value[:-1] + '\\"'
-    return Markup(value)
+    return Markup(value.replace('"""', '\\"\\"\\"'))
 
 
 def python_comment(text: Any) -> Markup:
@@ -46,8 +46,8 @@ def python_comment(text: Any) -> Markup:
 
 
 def python_string(text: Any) -> Markup:
-    """A Python string literal."""
-    return Markup(_python_str(_clean(text) if isinstance(text, str) else str(text)))
+    """A Python string literal holding exactly ``text`` (it escapes what it cannot print)."""
+    return Markup(_python_str(str(text)))
 
 
 def python_literal(value: Any) -> Markup:
@@ -100,7 +100,7 @@ def typescript_comment(text: Any) -> Markup:
 
 def typescript_string(text: Any) -> Markup:
     """A JavaScript string literal (JSON's escaping is a subset of JavaScript's)."""
-    return Markup(json.dumps(_clean(text) if isinstance(text, str) else str(text), ensure_ascii=True))
+    return Markup(json.dumps(str(text), ensure_ascii=True))
 
 
 def typescript_literal(value: Any) -> Markup:
@@ -121,17 +121,30 @@ def markdown_text(text: Any) -> Markup:
     """Prose for a Markdown file: no raw HTML, no breaking out of code fences."""
     value = _clean(text).strip()
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Markup(value.replace("```", "`\u200b``"))
+    return Markup(_break_fences(value))
 
 
 def markdown_code(text: Any) -> Markup:
     """Text inside a fenced code block."""
-    return Markup(_clean(text).replace("```", "`\u200b``"))
+    return Markup(_break_fences(_clean(text)))
+
+
+def _break_fences(value: str) -> str:
+    """No run of three backticks; repeated, as four backticks hold two overlapping runs."""
+    while "```" in value:
+        value = value.replace("```", "`\u200b``")
+    return value
 
 
 def toml_string(text: Any) -> Markup:
-    """A TOML basic string (TOML accepts JSON's escapes)."""
-    return Markup(json.dumps(" ".join(_clean(text).split()), ensure_ascii=True))
+    """A TOML basic string (TOML accepts JSON's escapes, but not its surrogate pairs)."""
+    value = json.dumps(" ".join(_clean(text).split()), ensure_ascii=False)
+    return Markup("".join(char if char.isascii() else _toml_escape(char) for char in value))
+
+
+def _toml_escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 FILTERS: dict[str, Callable[[Any], Markup]] = {

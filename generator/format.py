@@ -17,7 +17,9 @@ from .errors import SdkgenError
 RUFF_FIX_RULES = ("F401", "I", "UP", "RUF022")
 
 
-def format_tree(tree: dict[str, str], formatter: str | None, options: dict[str, Any]) -> dict[str, str]:
+def format_tree(
+    tree: dict[str, str], formatter: str | None, options: dict[str, Any]
+) -> dict[str, str]:
     if formatter is None:
         return tree
     if formatter == "ruff":
@@ -51,7 +53,20 @@ def _ruff(tree: dict[str, str], options: dict[str, Any]) -> dict[str, str]:
             target.write_text(tree[path], encoding="utf-8")
         binary = ruff_binary()
         fix_rules = ",".join(options.get("fix", RUFF_FIX_RULES))
-        _run([binary, "check", "--fix-only", "--exit-zero", "--quiet", "--select", fix_rules, *settings, "."], root)
+        _run(
+            [
+                binary,
+                "check",
+                "--fix-only",
+                "--exit-zero",
+                "--quiet",
+                "--select",
+                fix_rules,
+                *settings,
+                ".",
+            ],
+            root,
+        )
         _run([binary, "format", "--quiet", *settings, "."], root)
         formatted = dict(tree)
         for path in python_files + markdown_files:

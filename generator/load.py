@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from . import swagger2
 from .errors import SdkgenError
 
 # A document whose tree, with YAML aliases expanded, is bigger than this is refused: walking it
@@ -95,7 +96,12 @@ class Spec:
         self.entry = entry.resolve()
         self.display_base = (display_base or Path.cwd()).resolve()
         self._documents: dict[Path, Any] = {}
-        self.root = Node(self.document(self.entry), self.entry, "")
+        self.converted_from: str | None = None
+        document = self.document(self.entry)
+        if isinstance(document, dict) and str(document.get("swagger", "")).startswith("2."):
+            self._documents[self.entry] = document = swagger2.convert(document)
+            self.converted_from = "2.0"
+        self.root = Node(document, self.entry, "")
 
     def display(self, file: Path) -> str:
         """A path for messages and headers: relative to the working directory when inside it."""
@@ -161,7 +167,9 @@ def load_document(file: Path, *, display: str) -> Any:
     """Parse one spec file; every way it can fail becomes one SdkgenError."""
     text = _read_text(file, display)
     if not text.strip():
-        raise SdkgenError("the file is empty", file=display, hint="point sdkgen at an OpenAPI document")
+        raise SdkgenError(
+            "the file is empty", file=display, hint="point sdkgen at an OpenAPI document"
+        )
     try:
         if _looks_like_json(file, text):
             data = json.loads(text)
@@ -225,11 +233,15 @@ def _normalise(data: Any, display: str) -> Any:
     in_progress: set[int] = set()
 
     def convert(value: Any, depth: int) -> Any:
+        if isinstance(value, str):
+            return _text(value, display)
         if not isinstance(value, (dict, list)):
             return value
         if depth > MAX_NESTING:
             raise SdkgenError(
-                f"the document nests deeper than {MAX_NESTING} levels", file=display, hint="flatten it"
+                f"the document nests deeper than {MAX_NESTING} levels",
+                file=display,
+                hint="flatten it",
             )
         ident = id(value)
         if ident in in_progress:
@@ -243,7 +255,7 @@ def _normalise(data: Any, display: str) -> Any:
             converted[ident] = result
             size = 1
             for key, item in value.items():
-                result[_key_text(key)] = convert(item, depth + 1)
+                result[_text(_key_text(key), display)] = convert(item, depth + 1)
                 size += sizes.get(id(item), 1)
         else:
             result = []
@@ -264,6 +276,19 @@ def _normalise(data: Any, display: str) -> Any:
         return result
 
     return convert(data, 0)
+
+
+def _text(value: str, display: str) -> str:
+    """A string that can be written out: JSON's ``\\ud800`` escapes can make lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SdkgenError(
+            f"a string holds a lone surrogate (\\u{ord(value[error.start]):04x}), which is not text",
+            file=display,
+            hint="fix the \\u escape",
+        ) from None
+    return value
 
 
 def _key_text(key: Any) -> str:
@@ -287,5 +312,7 @@ def find_spec_version(spec: Spec) -> str:
     if version is None:
         raise spec.error(root, "no 'openapi' field", "this does not look like an OpenAPI document")
     raise spec.error(
-        root, f"unsupported OpenAPI version {text!r}", "sdkgen reads OpenAPI 3.0, 3.1 and Swagger 2.0"
+        root,
+        f"unsupported OpenAPI version {text!r}",
+        "sdkgen reads OpenAPI 3.0, 3.1 and Swagger 2.0",
     )

@@ -85,7 +85,9 @@ class MockApi:
         api.registry = Registry(retrieve=api._retrieve)  # type: ignore[call-arg]
         for raw in collect_operations(spec):
             pattern, names = _compile(raw.path)
-            api.routes.append(Route(raw.http_method, raw.path, pattern, names, raw.node, raw.parameters))
+            api.routes.append(
+                Route(raw.http_method, raw.path, pattern, names, raw.node, raw.parameters)
+            )
         api.routes.sort(key=lambda r: (r.template.count("{"), -len(r.template)))
         return api
 
@@ -100,21 +102,37 @@ class MockApi:
         chosen = next(((r, m) for r, m in matching if r.method == method), None)
         if chosen is None:
             allowed = ", ".join(sorted({r.method for r, _ in matching}))
-            return Reply(405, {"message": f"{method} is not allowed here"}, (("Allow", allowed),), "wrong method")
+            return Reply(
+                405,
+                {"message": f"{method} is not allowed here"},
+                (("Allow", allowed),),
+                "wrong method",
+            )
         route, match = chosen
         path_values = {name: unquote(value) for name, value in zip(route.names, match.groups())}
         query = parse_qsl(url.query, keep_blank_values=True)
         problems = self._check_parameters(route, path_values, query, headers)
         problems += self._check_body(route, headers, body)
         if problems:
-            return Reply(422, {"message": "the request does not match the spec", "problems": [p.as_json() for p in problems]}, note="invalid")
+            return Reply(
+                422,
+                {
+                    "message": "the request does not match the spec",
+                    "problems": [p.as_json() for p in problems],
+                },
+                note="invalid",
+            )
         unauthorized = self._check_auth(route, headers)
         if unauthorized is not None:
             return unauthorized
         return self._respond(route, headers.get("prefer", ""))
 
     def _check_parameters(
-        self, route: Route, path_values: dict[str, str], query: list[tuple[str, str]], headers: dict[str, str]
+        self,
+        route: Route,
+        path_values: dict[str, str],
+        query: list[tuple[str, str]],
+        headers: dict[str, str],
     ) -> list[Problem]:
         problems: list[Problem] = []
         query_values: dict[str, list[str]] = {}
@@ -157,12 +175,20 @@ class MockApi:
             return []  # only JSON bodies are checked
         content_type = headers.get("content-type", "")
         if "json" not in content_type:
-            return [Problem("/headers/content-type", f"expected a JSON content type, got {content_type!r}")]
+            return [
+                Problem(
+                    "/headers/content-type", f"expected a JSON content type, got {content_type!r}"
+                )
+            ]
         try:
             value = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             return [Problem("/body", f"not valid JSON: {error}")]
-        problems = self._validate(media["schema"], value, "/body") if media.get("schema") is not None else []
+        problems = (
+            self._validate(media["schema"], value, "/body")
+            if media.get("schema") is not None
+            else []
+        )
         if not problems and self.strict:
             problems = self._check_documented(media, value)
         return problems
@@ -181,7 +207,11 @@ class MockApi:
         if "authorization" in headers or any(k.startswith("x-") and "key" in k for k in headers):
             return None
         reply = self._respond(route, "code=401")
-        return reply if reply.status == 401 else Reply(401, {"message": "Unauthenticated."}, note="no credentials")
+        return (
+            reply
+            if reply.status == 401
+            else Reply(401, {"message": "Unauthenticated."}, note="no credentials")
+        )
 
     # --- responses ----------------------------------------------------------------------------------
 
@@ -195,9 +225,15 @@ class MockApi:
         if code is not None:
             status = next((s for s in statuses if s == code or _in_range(code, s)), None)
             if status is None:
-                return Reply(400, {"message": f"Prefer: the operation documents no {code} response"}, note="bad prefer")
+                return Reply(
+                    400,
+                    {"message": f"Prefer: the operation documents no {code} response"},
+                    note="bad prefer",
+                )
         else:
-            status = next((s for s in statuses if s.startswith("2")), statuses[0] if statuses else None)
+            status = next(
+                (s for s in statuses if s.startswith("2")), statuses[0] if statuses else None
+            )
             if status is None:
                 return Reply(501, {"message": "the spec documents no response"}, note="no response")
         response = self.spec.resolve(responses[status])
@@ -212,7 +248,11 @@ class MockApi:
         if name is not None:
             found = [value for example_name, value in examples if example_name == name]
             if not found:
-                return Reply(400, {"message": f"Prefer: no example named {name!r} for status {status}"}, note="bad prefer")
+                return Reply(
+                    400,
+                    {"message": f"Prefer: no example named {name!r} for status {status}"},
+                    note="bad prefer",
+                )
             return Reply(numeric, found[0], headers, f"example={name}")
         if examples:
             return Reply(numeric, examples[0][1], headers, f"example={examples[0][0]}")
@@ -233,7 +273,11 @@ class MockApi:
         if kind == "object" or "properties" in value:
             props = node.get("properties")
             required = value.get("required") if isinstance(value.get("required"), list) else []
-            return {key: self._synthesise(prop) for key, prop in (props.items() if props else []) if key in required}
+            return {
+                key: self._synthesise(prop)
+                for key, prop in (props.items() if props else [])
+                if key in required
+            }
         if kind == "array":
             return []
         return {"integer": 0, "number": 0, "boolean": False, "string": ""}.get(str(kind))
@@ -256,7 +300,9 @@ class MockApi:
             if key not in self._validators:
                 reference = {"$ref": f"{schema.file.as_uri()}#{_fragment(schema.pointer)}"}
                 self._validators[key] = self.validator_class(
-                    reference, registry=self.registry, format_checker=self.validator_class.FORMAT_CHECKER
+                    reference,
+                    registry=self.registry,
+                    format_checker=self.validator_class.FORMAT_CHECKER,
                 )
             return self._validators[key]
 
@@ -298,7 +344,11 @@ def _compile(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
 
 
 def _fragment(pointer: str) -> str:
-    return "".join(c if c.isalnum() or c in "/~-_." else f"%{ord(c):02X}" for c in pointer) if pointer else ""
+    return (
+        "".join(c if c.isalnum() or c in "/~-_." else f"%{ord(c):02X}" for c in pointer)
+        if pointer
+        else ""
+    )
 
 
 def _json_media(content: Node) -> Node | None:
@@ -330,8 +380,14 @@ def _example_headers(spec: Spec, response: Node) -> tuple[tuple[str, str], ...]:
         header = spec.resolve(ref)
         schema = header.get("schema")
         schema_value = spec.resolve(schema).value if schema is not None else {}
-        value = header.value.get("example", schema_value.get("example") if isinstance(schema_value, dict) else None)
-        if value is None and isinstance(schema_value, dict) and schema_value.get("type") == "integer":
+        value = header.value.get(
+            "example", schema_value.get("example") if isinstance(schema_value, dict) else None
+        )
+        if (
+            value is None
+            and isinstance(schema_value, dict)
+            and schema_value.get("type") == "integer"
+        ):
             value = schema_value.get("minimum", 0)
         if value is not None:
             found.append((name, str(value)))
@@ -365,13 +421,23 @@ def _differences(expected: Any, actual: Any, pointer: str) -> list[tuple[str, st
         found = []
         for key in expected:
             if key not in actual:
-                found.append((join_pointer(pointer, key), "missing (the documented example has it)"))
+                found.append(
+                    (join_pointer(pointer, key), "missing (the documented example has it)")
+                )
             else:
                 found += _differences(expected[key], actual[key], join_pointer(pointer, key))
-        found += [(join_pointer(pointer, k), "not in the documented example") for k in actual if k not in expected]
+        found += [
+            (join_pointer(pointer, k), "not in the documented example")
+            for k in actual
+            if k not in expected
+        ]
         return found
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in _differences(e, a, join_pointer(pointer, i))]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual))
+            for d in _differences(e, a, join_pointer(pointer, i))
+        ]
     if expected != actual or type(expected) is not type(actual):
         return [(pointer, f"documented {json.dumps(expected)}, got {json.dumps(actual)}")]
     return []
@@ -414,7 +480,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         elapsed = (time.perf_counter() - started) * 1000
         note = f" {reply.note}" if reply.note else ""
-        self.log_message('"%s %s" %d%s %.1fms', self.command, self.path.split("?")[0], reply.status, note, elapsed)
+        self.log_message(
+            '"%s %s" %d%s %.1fms',
+            self.command,
+            self.path.split("?")[0],
+            reply.status,
+            note,
+            elapsed,
+        )
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: ``_serve`` logs one line per request itself, with the mock's note."""
@@ -433,7 +506,9 @@ class MockServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, api: MockApi, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = False) -> None:
+    def __init__(
+        self, api: MockApi, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = False
+    ) -> None:
         handler = type("Handler", (_Handler,), {"api": api})
         super().__init__((host, port), handler)
         self.quiet = quiet
@@ -454,7 +529,9 @@ def serve(spec: Path, *, host: str, port: int, strict: bool) -> int:
     try:
         server = MockServer(api, host, port)
     except OSError as error:
-        raise SdkgenError(f"cannot listen on {host}:{port}: {error.strerror}", hint="pick another --port") from None
+        raise SdkgenError(
+            f"cannot listen on {host}:{port}: {error.strerror}", hint="pick another --port"
+        ) from None
 
     def stop(signum: int, _frame: object) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -22,8 +22,8 @@ from .ir.model import (
     LiteralOf,
     MapOf,
     Model,
-    NullValue,
     Nullable,
+    NullValue,
     ObjectModel,
     Primitive,
     Ref,
@@ -37,15 +37,19 @@ SCHEMA_PREFIX = "#/components/schemas/"
 
 def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]) -> str:
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import OpenEnums, TargetPydanticVersion
+    from datamodel_code_generator.enums import DefaultValueType, OpenEnums, TargetPydanticVersion
 
     settings = variant.models or {}
     runtime = f"{api.package}.{settings.get('runtime_module', '_lenient')}"
     document = openapi_document(api, runtime)
     template_dir = settings.get("templates")
-    python = PythonVersion(str(options.get("python_version", settings.get("python_version", "3.10"))))
+    python = PythonVersion(
+        str(options.get("python_version", settings.get("python_version", "3.10")))
+    )
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
+        # Its notices ("Jinja2 will become optional", duplicated field names) are about its
+        # input, which sdkgen wrote; problems in the spec are reported by sdkgen itself.
+        warnings.simplefilter("ignore")
         source = generate(
             document,
             input_file_type=InputFileType.OpenAPI,
@@ -57,6 +61,7 @@ def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]
             custom_file_header=settings.get("header", '"""Data models."""'),
             aliases=field_aliases(api),
             open_enums=OpenEnums.All,
+            deserialize_default_values=[DefaultValueType.Enum],
             open_enum_base_class_map={"Enum": f"{runtime}.OpenEnum"},
             use_subclass_enum=True,
             use_specialized_enum=False,
@@ -68,11 +73,12 @@ def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]
             use_field_description=True,
             use_union_operator=True,
             use_standard_collections=True,
-            keep_model_order=True,
             custom_template_dir=variant.folder / template_dir if template_dir else None,
         )
     if not isinstance(source, str):
-        raise TypeError(f"datamodel-code-generator returned {type(source).__name__}, expected one module")
+        raise TypeError(
+            f"datamodel-code-generator returned {type(source).__name__}, expected one module"
+        )
     return source
 
 
@@ -88,7 +94,8 @@ def field_aliases(api: Api) -> dict[str, str]:
 
 def openapi_document(api: Api, runtime: str) -> dict[str, Any]:
     """An OpenAPI 3.1 document whose component schemas are the IR's models."""
-    schemas = {model.name: model_schema(model, runtime) for model in api.models}
+    open_enums = frozenset(m.name for m in api.models if isinstance(m, EnumModel) and m.kind == "string")
+    schemas = {model.name: model_schema(model, runtime, open_enums) for model in api.models}
     return {
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
@@ -97,14 +104,14 @@ def openapi_document(api: Api, runtime: str) -> dict[str, Any]:
     }
 
 
-def model_schema(model: Model, runtime: str) -> dict[str, Any]:
+def model_schema(model: Model, runtime: str, open_enums: frozenset[str] = frozenset()) -> dict[str, Any]:
     if isinstance(model, ObjectModel):
         schema: dict[str, Any] = {"type": "object", "properties": {}}
         for field in model.fields:
-            prop = type_schema(field.type, runtime)
+            prop = type_schema(field.type, runtime, open_enums)
             if field.description:
                 prop = {**prop, "description": field.description}
-            if field.has_default and not _keeps_wire_text(field.type):
+            if field.has_default and field.default is not None and not _keeps_wire_text(field.type):
                 prop = {**prop, "default": field.default}
             schema["properties"][field.json_name] = prop
         required = [field.json_name for field in model.fields if field.required]
@@ -118,13 +125,18 @@ def model_schema(model: Model, runtime: str) -> dict[str, Any]:
             "x-enum-varnames": [member.name for member in model.members],
         }
     else:
-        schema = type_schema(model.type, runtime)
+        schema = type_schema(model.type, runtime, open_enums)
     if model.description:
         schema["description"] = model.description
     return schema
 
 
-def type_schema(value: Type, runtime: str) -> dict[str, Any]:
+def type_schema(value: Type, runtime: str, open_enums: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The JSON Schema of an IR type; ``open_enums`` are string enums that accept any string."""
+
+    def schema_of(inner: Type) -> dict[str, Any]:
+        return type_schema(inner, runtime, open_enums)
+
     if isinstance(value, Primitive):
         schema: dict[str, Any] = {"type": value.kind}
         if value.format in ("date-time", "date"):
@@ -134,13 +146,14 @@ def type_schema(value: Type, runtime: str) -> dict[str, Any]:
     if isinstance(value, Ref):
         return {"$ref": SCHEMA_PREFIX + value.name}
     if isinstance(value, ListOf):
-        return {"type": "array", "items": type_schema(value.item, runtime)}
+        return {"type": "array", "items": schema_of(value.item)}
     if isinstance(value, MapOf):
-        return {"type": "object", "additionalProperties": type_schema(value.value, runtime)}
+        return {"type": "object", "additionalProperties": schema_of(value.value)}
     if isinstance(value, Nullable):
-        return {"anyOf": [type_schema(value.inner, runtime), {"type": "null"}]}
+        return {"anyOf": [schema_of(value.inner), {"type": "null"}]}
     if isinstance(value, UnionOf):
-        return {"anyOf": [type_schema(option, runtime) for option in value.options]}
+        options = _drop_strings_beside_open_enums(value.options, open_enums)
+        return schema_of(options[0]) if len(options) == 1 else {"anyOf": [schema_of(o) for o in options]}
     if isinstance(value, LiteralOf):
         if len(value.values) == 1:
             return {"const": value.values[0]}
@@ -152,6 +165,14 @@ def type_schema(value: Type, runtime: str) -> dict[str, Any]:
     raise TypeError(f"not an IR type: {value!r}")
 
 
+def _drop_strings_beside_open_enums(options: tuple[Type, ...], open_enums: frozenset[str]) -> tuple[Type, ...]:
+    """``TrackableType | str`` is just ``TrackableType`` when the enum is open: it takes any
+    string already, and parsing then gives members for known values instead of plain strings."""
+    if any(isinstance(o, Ref) and o.name in open_enums for o in options):
+        return tuple(o for o in options if o != Primitive("string"))
+    return options
+
+
 def _keeps_wire_text(value: Type) -> bool:
     inner = value.inner if isinstance(value, Nullable) else value
     return isinstance(inner, Primitive) and inner.format in ("date-time", "date")
@@ -159,5 +180,3 @@ def _keeps_wire_text(value: Type) -> bool:
 
 ModelBackend = Callable[[Api, Variant, dict[str, Any]], str]
 MODEL_BACKENDS: dict[str, ModelBackend] = {"datamodel-code-generator": datamodel_code_generator}
-
-

@@ -82,9 +82,17 @@ class Language:
     name: str
     reserved: frozenset[str]
     cases: dict[str, str] = field(default_factory=dict)
+    # Names a member (a method or property, written after a dot) cannot take; None: `reserved`.
+    # TypeScript allows `client.timeEntries.delete`; Python does not allow `obj.class`.
+    member_reserved: frozenset[str] | None = None
 
-    def identifier(self, raw: str, case: str, *, fallback: str = "value") -> str:
-        """A valid identifier in ``case`` ("snake", "pascal", "camel", "constant") for ``raw``."""
+    def identifier(
+        self, raw: str, case: str, *, fallback: str = "value", member: bool = False
+    ) -> str:
+        """A valid identifier in ``case`` ("snake", "pascal", "camel", "constant") for ``raw``.
+
+        ``member``: the name of a method or property, checked against ``member_reserved``.
+        """
         convert = CASES[case]
         name = convert(raw)
         if not name:
@@ -93,13 +101,17 @@ class Language:
             name = convert("negative " + raw[1:])
         if name[0].isdigit():
             name = convert(" ".join([fallback, *words(raw)]))
-        if name in self.reserved:
+        reserved = self.reserved
+        if member and self.member_reserved is not None:
+            reserved = self.member_reserved
+        if name in reserved:
             name = f"{name}_"
         return name
 
 
 PYTHON = Language("python", PYTHON_RESERVED)
-TYPESCRIPT = Language("typescript", TYPESCRIPT_RESERVED)
+# A TypeScript class member may be any identifier name but `constructor`.
+TYPESCRIPT = Language("typescript", TYPESCRIPT_RESERVED, member_reserved=frozenset({"constructor"}))
 LANGUAGES = {language.name: language for language in (PYTHON, TYPESCRIPT)}
 
 

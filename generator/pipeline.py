@@ -37,14 +37,23 @@ def render_target(target: Target, config: Config, diagnostics: Diagnostics) -> R
     return Rendered(target, with_manifest(tree))
 
 
-def render_all(targets: tuple[Target, ...], config: Config, diagnostics: Diagnostics, *, strict: bool) -> list[Rendered]:
+def render_all(
+    targets: tuple[Target, ...], config: Config, diagnostics: Diagnostics, *, strict: bool
+) -> list[Rendered]:
     """Everything in memory first: a failure anywhere writes nothing anywhere."""
     rendered = [render_target(target, config, diagnostics) for target in targets]
     diagnostics.raise_if_strict(strict)
     return rendered
 
 
-def generate(targets: tuple[Target, ...], config: Config, diagnostics: Diagnostics, *, strict: bool, force: bool) -> list[str]:
+def generate(
+    targets: tuple[Target, ...],
+    config: Config,
+    diagnostics: Diagnostics,
+    *,
+    strict: bool,
+    force: bool,
+) -> list[str]:
     """Write every target; return one line per file kept that sdkgen did not write."""
     for target in targets:
         check_output_folder(target.out, config.root, force=force)
@@ -56,7 +65,9 @@ def generate(targets: tuple[Target, ...], config: Config, diagnostics: Diagnosti
     return notes
 
 
-def check(targets: tuple[Target, ...], config: Config, diagnostics: Diagnostics, *, strict: bool) -> list[tuple[str, Drift]]:
+def check(
+    targets: tuple[Target, ...], config: Config, diagnostics: Diagnostics, *, strict: bool
+) -> list[tuple[str, Drift]]:
     return [
         (label := display(r.target.out, config.root), compare(r.tree, r.target.out, label=label))
         for r in render_all(targets, config, diagnostics, strict=strict)
@@ -77,14 +88,24 @@ def check_output_folder(out: Path, root: Path, *, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise SdkgenError("the output path is a file", file=shown, hint="choose a folder")
     if out == Path(out.anchor) or out == Path.home().resolve():
-        raise SdkgenError("refusing to generate into the file-system root or the home folder", file=shown)
+        raise SdkgenError(
+            "refusing to generate into the file-system root or the home folder", file=shown
+        )
     if force:
         return
     root = root.resolve()
     if out == root or out in root.parents:
-        raise SdkgenError("refusing to generate into the project root or above it", file=shown, hint="choose a sub-folder such as generated/<name>")
+        raise SdkgenError(
+            "refusing to generate into the project root or above it",
+            file=shown,
+            hint="choose a sub-folder such as generated/<name>",
+        )
     if root not in out.parents:
-        raise SdkgenError("the output folder is outside the project", file=shown, hint="pass --force if you mean it")
+        raise SdkgenError(
+            "the output folder is outside the project",
+            file=shown,
+            hint="pass --force if you mean it",
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise SdkgenError(
             "the output folder has files sdkgen did not generate",

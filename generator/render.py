@@ -88,6 +88,10 @@ def _only_safe_text(value: Any) -> Any:
     """
     if isinstance(value, (Markup, bool, int, float)) or value is None:
         return value
+    if isinstance(value, jinja2.Undefined):
+        # `{{ "s" if n != 1 }}` prints nothing when false; a StrictUndefined (a name that does
+        # not exist) still fails when jinja2 prints it.
+        return value
     if isinstance(value, str) and (value == "" or IDENTIFIER.fullmatch(value)):
         return value
     raise SdkgenError(
@@ -96,7 +100,9 @@ def _only_safe_text(value: Any) -> Any:
     )
 
 
-def _each(env: jinja2.Environment, each: str | None, context: dict[str, Any]) -> Iterable[dict[str, Any]]:
+def _each(
+    env: jinja2.Environment, each: str | None, context: dict[str, Any]
+) -> Iterable[dict[str, Any]]:
     if each is None:
         yield context
         return
@@ -110,7 +116,9 @@ def _output_path(env: jinja2.Environment, pattern: str, context: dict[str, Any])
     path = env.from_string(pattern).render(**context)
     posix = PurePosixPath(path)
     if posix.is_absolute() or ".." in posix.parts or not path:
-        raise SdkgenError(f"output path {path!r} leaves the output folder", hint="fix the variant manifest")
+        raise SdkgenError(
+            f"output path {path!r} leaves the output folder", hint="fix the variant manifest"
+        )
     return posix.as_posix()
 
 

@@ -24,8 +24,8 @@ from .ir.model import (
     LiteralOf,
     MapOf,
     Model,
-    NullValue,
     Nullable,
+    NullValue,
     Primitive,
     Ref,
     Type,
@@ -40,8 +40,16 @@ class TypeWriter:
     table: dict[str, Any]
     api: Api
 
-    def __call__(self, value: Type, mode: str = "response") -> Markup:
-        return Markup(self.write(value, mode))
+    def __call__(self, value: Type, mode: str = "response", also: str | None = None) -> Markup:
+        """The type as text; ``also`` adds a member to the union, before any null member."""
+        text = self.write(value, mode)
+        if also is None:
+            return Markup(text)
+        rules = self._rules(mode)
+        separator, null = str(rules["union_separator"]), str(rules["null"])
+        members = _split_top_level(text, separator)
+        members.insert(len(members) - 1 if members[-1] == null else len(members), also)
+        return Markup(separator.join(members))
 
     def write(self, value: Type, mode: str = "response") -> str:
         rules = self._rules(mode)
@@ -66,14 +74,20 @@ class TypeWriter:
         if isinstance(value, UnionOf):
             separator = str(rules["union_separator"])
             parts = [self.write(option, mode) for option in value.options]
-            return separator.join(_distinct_members(parts, separator))
+            members = _distinct_members(parts, separator)
+            # `union_redundant = {string = "(string & {})"}`: leave `string` out of a union
+            # that already has `(string & {})` (the same values, written to keep its literals).
+            redundant = rules.get("union_redundant", {})
+            members = [m for m in members if redundant.get(m) not in members]
+            return separator.join(members)
         raise TypeError(f"not an IR type: {value!r}")
 
     def _ref(self, value: Ref, rules: dict[str, Any]) -> str:
         model = self._models.get(value.name)
         if isinstance(model, EnumModel) and "enum_ref" in rules:
             literal = self._literal(tuple(member.value for member in model.members), rules)
-            return str(rules["enum_ref"]).format(name=value.name, literal=literal)
+            kind = str(rules["primitives"].get(model.kind, model.kind))
+            return str(rules["enum_ref"]).format(name=value.name, literal=literal, kind=kind)
         return str(rules["ref"]).format(name=value.name)
 
     def _literal(self, values: tuple[Any, ...], rules: dict[str, Any]) -> str:
@@ -88,9 +102,11 @@ class TypeWriter:
     def _rules(self, mode: str) -> dict[str, Any]:
         base = {k: v for k, v in self.table.items() if not isinstance(v, dict)}
         base["primitives"] = dict(self.table.get("primitives", {}))
-        override = self.table.get(mode, {}) if mode != "response" else self.table.get("response", {})
+        override = (
+            self.table.get(mode, {}) if mode != "response" else self.table.get("response", {})
+        )
         for key, rule in override.items():
-            if key in STRUCTURE_KEYS or key in ("union_separator",):
+            if key in STRUCTURE_KEYS or key in ("union_separator", "union_redundant"):
                 base[key] = rule
             else:
                 base["primitives"][key] = rule

@@ -10,7 +10,7 @@ from openapi_spec_validator.shortcuts import get_validator_cls
 from openapi_spec_validator.validation.exceptions import ValidatorDetectError
 
 from .errors import format_location
-from .load import Spec, escape_pointer_token, find_spec_version
+from .load import Spec, escape_pointer_token, find_spec_version, load_document
 
 MAX_REPORTED = 50
 
@@ -19,7 +19,8 @@ def validate_spec(path: Path) -> list[str]:
     """One line per problem (file#pointer: message); empty when the spec is valid."""
     spec = Spec(path)
     find_spec_version(spec)
-    document: Any = spec.root.value
+    # The document as written: a Swagger 2.0 file is checked as Swagger 2.0, not as converted.
+    document: Any = load_document(spec.entry, display=spec.display(spec.entry))
     try:
         validator_class = get_validator_cls(document)
     except ValidatorDetectError:
@@ -36,6 +37,3 @@ def validate_spec(path: Path) -> list[str]:
             problems.append(f"{shown}: (stopped after {MAX_REPORTED} problems)")
             break
     return problems
-
-
-

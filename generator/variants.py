@@ -79,7 +79,10 @@ def load_variant(name: str, templates_dir: Path | None = None) -> Variant:
 def _variant(name: str, folder: Path, data: dict[str, Any]) -> Variant:
     language = LANGUAGES[data["language"]]
     naming_table = dict(data.get("naming", {}))
-    reserved = {key: frozenset(naming_table.pop(key, ())) for key in ("reserved_models", "reserved_fields", "reserved_parameters", "reserved_members")}
+    reserved = {
+        key: frozenset(naming_table.pop(key, ()))
+        for key in ("reserved_models", "reserved_fields", "reserved_parameters", "reserved_members")
+    }
     naming = Naming(language, **naming_table, **reserved)
     formatter = data.get("formatter")
     return Variant(
@@ -91,7 +94,9 @@ def _variant(name: str, folder: Path, data: dict[str, Any]) -> Variant:
         formatter_options=dict(formatter) if isinstance(formatter, dict) else {},
         naming=naming,
         types=dict(data["types"]),
-        files=tuple(FileRule(f["template"], f["output"], f.get("each")) for f in data.get("files", [])),
+        files=tuple(
+            FileRule(f["template"], f["output"], f.get("each")) for f in data.get("files", [])
+        ),
         copies=tuple((c["source"], c["output"]) for c in data.get("copy", [])),
         models=dict(data["models"]) if "models" in data else None,
         defaults=dict(data.get("options", {})),

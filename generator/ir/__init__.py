@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostics
 from ..load import Node, Spec, find_spec_version
 from ..naming import unique
+from .examples import with_examples
 from .model import (
     AliasModel,
     AnyValue,
     Api,
+    Argument,
+    Call,
     ClientOption,
     Credential,
     Discriminator,
@@ -26,8 +30,8 @@ from .model import (
     Location,
     MapOf,
     Model,
-    NullValue,
     Nullable,
+    NullValue,
     ObjectModel,
     Operation,
     Pagination,
@@ -35,17 +39,15 @@ from .model import (
     Primitive,
     Ref,
     RequestBody,
-    Argument,
-    Call,
     Resource,
     Response,
     Scenario,
     Server,
     Type,
     UnionOf,
+    spec_text,
 )
 from .names import Naming
-from .examples import with_examples
 from .operations import OperationBuilder, RawOperation, collect_operations
 from .schemas import SchemaConverter
 
@@ -98,11 +100,11 @@ def build_api(
     diagnostics: Diagnostics,
     client_name: str | None = None,
 ) -> Api:
-    version = find_spec_version(spec)
-    if version == "2.0":
-        raise spec.error(spec.root, "Swagger 2.0 is not supported yet", "convert it to OpenAPI 3 first")
+    version = spec.converted_from or find_spec_version(spec)
     info = spec.root.get("info")
-    info_value: dict[str, Any] = info.value if info is not None and isinstance(info.value, dict) else {}
+    info_value: dict[str, Any] = (
+        info.value if info is not None and isinstance(info.value, dict) else {}
+    )
     schemas = SchemaConverter(spec, naming, diagnostics)
     components = spec.root.get("components")
     if components is not None and components.get("schemas") is not None:
@@ -112,10 +114,12 @@ def build_api(
     name = client_name or info_value.get("x-sdkgen-client-name") or package
     client_class = naming.language.identifier(str(name), "pascal", fallback="client")
     options = _client_options(builder, naming, schemas)
+    models = schemas.models()
+    resources = _clear_of_models(resources, models)
     api = Api(
         title=str(info_value.get("title") or client_class),
         version=str(info_value.get("version") or "0.0.0"),
-        description=_text(info_value.get("description")),
+        description=spec_text(info_value.get("description")),
         spec_path=spec.display(spec.entry),
         spec_version=version,
         client_name=client_class,
@@ -123,21 +127,32 @@ def build_api(
         servers=_servers(spec, diagnostics),
         credentials=_credentials(spec, naming, client_class),
         client_options=options,
-        models=schemas.models(),
+        models=models,
         resources=resources,
     )
     return with_examples(api, naming)
 
 
 def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> tuple[Resource, ...]:
+    # One resource per module file: "Time Entries" (a tag) and "time_entries" are the same one.
     grouped: dict[str, list[RawOperation]] = defaultdict(list)
+    spelled: dict[str, str] = {}
     for raw in collect_operations(spec):
-        grouped[_resource_of(raw)].append(raw)
-    attributes = unique([naming.resource(raw) for raw in grouped], taken=naming.reserved_parameters)
+        module = naming.module(_resource_of(raw))
+        spelled.setdefault(module, _resource_of(raw))
+        grouped[module].append(raw)
+    attributes = unique(
+        [naming.resource(spelled[module]) for module in grouped], taken=naming.reserved_parameters
+    )
     resources = []
-    for (raw_resource, raws), attribute in zip(grouped.items(), attributes):
-        method_names = unique([naming.method(_method_of(raw)) for raw in raws], taken=("with_raw_response",))
-        operations = tuple(builder.build(raw, attribute, name) for raw, name in zip(raws, method_names))
+    for (module, raws), attribute in zip(grouped.items(), attributes):
+        raw_resource = spelled[module]
+        method_names = unique(
+            [naming.method(_method_of(raw)) for raw in raws], taken=("with_raw_response",)
+        )
+        operations = tuple(
+            builder.build(raw, attribute, name) for raw, name in zip(raws, method_names)
+        )
         resources.append(
             Resource(
                 name=attribute,
@@ -147,6 +162,28 @@ def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> t
             )
         )
     return tuple(resources)
+
+
+def _clear_of_models(
+    resources: tuple[Resource, ...], models: tuple[Model, ...]
+) -> tuple[Resource, ...]:
+    """Resource class names that no model shares (a ``pet`` tag beside a ``Pet`` schema).
+
+    A resource module imports the models its methods use, so ``Pet`` the resource would
+    shadow ``Pet`` the model: such a resource becomes ``PetResource``.
+    """
+    model_names = {model.name.lower() for model in models}
+
+    def clashes(name: str) -> bool:
+        return any(
+            n.lower() in model_names for n in (name, f"Async{name}", f"{name}WithRawResponse")
+        )
+
+    wanted = [
+        f"{r.class_name}Resource" if clashes(r.class_name) else r.class_name for r in resources
+    ]
+    names = unique(wanted, taken=model_names, separator="")
+    return tuple(replace(r, class_name=name) for r, name in zip(resources, names))
 
 
 def _resource_of(raw: RawOperation) -> str:
@@ -168,15 +205,19 @@ def _method_of(raw: RawOperation) -> str:
     return f"{raw.http_method.lower()} {raw.path}"
 
 
-def _client_options(builder: OperationBuilder, naming: Naming, schemas: SchemaConverter) -> tuple[ClientOption, ...]:
+def _client_options(
+    builder: OperationBuilder, naming: Naming, schemas: SchemaConverter
+) -> tuple[ClientOption, ...]:
     found = builder.client_options()
     names = naming.parameters([option for option, _node in found])
     return tuple(
         ClientOption(
             name=name,
             header=node.value["name"],
-            description=_text(node.value.get("description")),
-            type=schemas.convert(node["schema"], name) if node.get("schema") is not None else Primitive("string"),
+            description=spec_text(node.value.get("description")),
+            type=schemas.convert(node["schema"], name)
+            if node.get("schema") is not None
+            else Primitive("string"),
         )
         for (option, node), name in zip(found, names)
     )
@@ -201,7 +242,7 @@ def _servers(spec: Spec, diagnostics: Diagnostics) -> tuple[Server, ...]:
                 pointer=node.pointer,
             )
             url = "http://localhost" + ("" if url.startswith("/") else "/") + url
-        found.append(Server(url.rstrip("/"), _text(value.get("description"))))
+        found.append(Server(url.rstrip("/"), spec_text(value.get("description"))))
     return tuple(found)
 
 
@@ -218,9 +259,11 @@ def _credentials(spec: Spec, naming: Naming, client_class: str) -> tuple[Credent
         if credential is not None:
             found.append(credential)
     names = unique([c.name for c in found])
+    # Constructor arguments in the variant's parameter case (`access_token`, `accessToken`).
+    arguments = naming.parameters(names)
     return tuple(
         Credential(
-            name=name,
+            name=argument,
             scheme=c.scheme,
             kind=c.kind,
             env_var=c.env_var if c.name == name else f"{prefix}_{name.upper()}",
@@ -228,7 +271,7 @@ def _credentials(spec: Spec, naming: Naming, client_class: str) -> tuple[Credent
             query=c.query,
             description=c.description,
         )
-        for c, name in zip(found, names)
+        for c, name, argument in zip(found, names, arguments)
     )
 
 
@@ -236,11 +279,15 @@ def _credential(key: str, node: Node, prefix: str) -> Credential | None:
     value = node.value if isinstance(node.value, dict) else {}
     kind, scheme = value.get("type"), str(value.get("scheme", "")).lower()
     env = value.get("x-sdkgen-token-env")
-    description = _text(value.get("description"))
+    description = spec_text(value.get("description"))
     if kind == "http" and scheme == "bearer" or kind in ("oauth2", "openIdConnect"):
-        return Credential("access_token", key, "bearer", env or f"{prefix}_ACCESS_TOKEN", description=description)
+        return Credential(
+            "access_token", key, "bearer", env or f"{prefix}_ACCESS_TOKEN", description=description
+        )
     if kind == "http" and scheme == "basic":
-        return Credential("basic_auth", key, "basic", env or f"{prefix}_BASIC_AUTH", description=description)
+        return Credential(
+            "basic_auth", key, "basic", env or f"{prefix}_BASIC_AUTH", description=description
+        )
     if kind == "apiKey" and value.get("in") in ("header", "query"):
         where = value["in"]
         return Credential(
@@ -253,7 +300,3 @@ def _credential(key: str, node: Node, prefix: str) -> Credential | None:
             description=description,
         )
     return None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None

@@ -46,7 +46,9 @@ def with_examples(api: Api, naming: Naming) -> Api:
     """The API with its scenarios (named uniquely) and one usage example per operation."""
     found = [scenario for operation in api.operations for scenario in _scenarios(api, operation)]
     wanted = [
-        naming.method(f"test {s.operation.resource} {s.operation.name} {s.response.status} {s.request_name or s.response_example.name}")
+        naming.method(
+            f"test {s.operation.resource} {s.operation.name} {s.response.status} {s.request_name or s.response_example.name}"
+        )
         for s in found
     ]
     named = tuple(replace(s, test_name=name) for s, name in zip(found, unique(wanted)))
@@ -66,7 +68,12 @@ def _scenarios(api: Api, operation: Operation) -> list[Scenario]:
     success = next((r for r in operation.responses if r.is_success and r.examples), None)
     if success is not None:
         found += [
-            Scenario(_call(api, operation, request), success, success.examples[0], request_name=request.name)
+            Scenario(
+                _call(api, operation, request),
+                success,
+                success.examples[0],
+                request_name=request.name,
+            )
             for request in requests
             if id(request) not in sent
         ]
@@ -86,9 +93,13 @@ def _partner(requests: tuple[Example, ...], name: str) -> Example | None:
 
 
 def _call(api: Api, operation: Operation, request: Example | None) -> Call:
-    path_args = tuple(Argument(p.name, p.wire_name, _value(api, p.example, p.type)) for p in operation.path_params)
+    path_args = tuple(
+        Argument(p.name, p.wire_name, _value(api, p.example, p.type)) for p in operation.path_params
+    )
     query_args = tuple(
-        Argument(p.name, p.wire_name, p.example) for p in operation.query_params if p.required or p.example is not None
+        Argument(p.name, p.wire_name, _value(api, p.example, p.type) if p.required else p.example)
+        for p in operation.query_params
+        if p.required or p.example is not None
     )
     body = operation.body
     body_value: Any = request.value if request is not None else None
@@ -99,7 +110,9 @@ def _call(api: Api, operation: Operation, request: Example | None) -> Call:
         if request is None:  # a made-up body: required fields only
             body_value = {f.json_name: _placeholder(api, f.type) for f in body.fields if f.required}
         by_wire = {f.json_name: f for f in body.fields}
-        body_args = tuple(Argument(by_wire[k].name, k, v) for k, v in body_value.items() if k in by_wire)
+        body_args = tuple(
+            Argument(by_wire[k].name, k, v) for k, v in body_value.items() if k in by_wire
+        )
     return Call(operation, path_args, query_args, body_args, body_value, request)
 
 

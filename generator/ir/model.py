@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
+
+
+def spec_text(value: Any) -> str | None:
+    """Prose from the spec (a description, a summary), tidied; None when there is none.
+
+    Line ends lose trailing spaces and blank lines at either end go: what is left is the text
+    as written, which every variant escapes for its own language.
+    """
+    if not isinstance(value, str):
+        return None
+    text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip("\n")
+    return text if text.strip() else None
+
 
 # --- the type model ---------------------------------------------------------------------------
 
@@ -16,6 +29,8 @@ from typing import Any, Literal, Union
 @dataclass(frozen=True)
 class Primitive:
     """string / integer / number / boolean, with the spec's format (date-time, uuid, int64...)."""
+
+    shape: ClassVar[str] = "primitive"
 
     kind: Literal["string", "integer", "number", "boolean"]
     format: str | None = None
@@ -25,21 +40,29 @@ class Primitive:
 class AnyValue:
     """Any JSON value (an untyped schema, or a construct sdkgen cannot type yet)."""
 
+    shape: ClassVar[str] = "any"
+
 
 @dataclass(frozen=True)
 class NullValue:
     """Only JSON null (``type: "null"`` on its own)."""
+
+    shape: ClassVar[str] = "null"
 
 
 @dataclass(frozen=True)
 class Ref:
     """A named schema (model, enum or alias) by its identifier."""
 
+    shape: ClassVar[str] = "ref"
+
     name: str
 
 
 @dataclass(frozen=True)
 class ListOf:
+    shape: ClassVar[str] = "list"
+
     item: Type
 
 
@@ -47,12 +70,16 @@ class ListOf:
 class MapOf:
     """An object used as a dictionary: string keys, values of one type."""
 
+    shape: ClassVar[str] = "map"
+
     value: Type
 
 
 @dataclass(frozen=True)
 class UnionOf:
     """One of several types (oneOf / anyOf / a type array); never holds null or a nested union."""
+
+    shape: ClassVar[str] = "union"
 
     options: tuple[Type, ...]
     discriminator: Discriminator | None = None
@@ -68,12 +95,16 @@ class Discriminator:
 class LiteralOf:
     """Exactly one of some constant values (``const``, or a one-value enum used inline)."""
 
+    shape: ClassVar[str] = "literal"
+
     values: tuple[str | int | float | bool, ...]
 
 
 @dataclass(frozen=True)
 class Nullable:
     """The inner type, or null. Never wraps another Nullable."""
+
+    shape: ClassVar[str] = "nullable"
 
     inner: Type
 
@@ -94,6 +125,7 @@ def referenced_names(value: Type) -> frozenset[str]:
     if isinstance(value, UnionOf):
         return frozenset().union(*(referenced_names(option) for option in value.options))
     return frozenset()
+
 
 # --- named schemas ----------------------------------------------------------------------------
 
@@ -124,6 +156,8 @@ class Field:
 
 @dataclass(frozen=True)
 class ObjectModel:
+    shape: ClassVar[str] = "object"
+
     name: str
     location: Location
     description: str | None
@@ -146,6 +180,8 @@ class EnumMember:
 
 @dataclass(frozen=True)
 class EnumModel:
+    shape: ClassVar[str] = "enum"
+
     name: str
     location: Location
     description: str | None
@@ -157,6 +193,8 @@ class EnumModel:
 @dataclass(frozen=True)
 class AliasModel:
     """A named schema that is not an object or an enum: a list, a union, a primitive..."""
+
+    shape: ClassVar[str] = "alias"
 
     name: str
     location: Location
@@ -228,6 +266,11 @@ class Response:
         return self.status.startswith("2")
 
     @property
+    def is_composite(self) -> bool:
+        """Whether the body's type is a union, nullable or literal rather than one class."""
+        return self.type is not None and self.type.shape in ("union", "nullable", "literal", "any")
+
+    @property
     def status_code(self) -> int | None:
         """The status as a number; None for ``default`` and ranges such as ``4XX``."""
         return int(self.status) if self.status.isdigit() else None
@@ -296,7 +339,14 @@ class Operation:
             ]
         elif self.body is not None:
             found.append(
-                MethodArgument(self.body.argument, "", self.body.type, self.body.required, self.body.description, "body")
+                MethodArgument(
+                    self.body.argument,
+                    "",
+                    self.body.type,
+                    self.body.required,
+                    self.body.description,
+                    "body",
+                )
             )
         return tuple(sorted(found, key=lambda argument: not argument.required))
 

@@ -36,19 +36,27 @@ class Naming:
     def fields(self, raws: Sequence[str]) -> list[str]:
         if self.field_case == "original":
             return list(raws)
-        wanted = [self._avoid(self.language.identifier(raw, self.field_case, fallback="field"), self.reserved_fields) for raw in raws]
+        wanted = [
+            self._avoid(
+                self.language.identifier(raw, self.field_case, fallback="field"),
+                self.reserved_fields,
+            )
+            for raw in raws
+        ]
         return unique(wanted, taken=())
 
     def parameters(self, raws: Sequence[str]) -> list[str]:
         """Argument names of one method: distinct, and clear of the method's own arguments."""
-        wanted = [self.language.identifier(raw, self.parameter_case, fallback="param") for raw in raws]
+        wanted = [
+            self.language.identifier(raw, self.parameter_case, fallback="param") for raw in raws
+        ]
         return unique(wanted, taken=self.reserved_parameters)
 
     def method(self, raw: str) -> str:
-        return self.language.identifier(raw, self.method_case, fallback="call")
+        return self.language.identifier(raw, self.method_case, fallback="call", member=True)
 
     def resource(self, raw: str) -> str:
-        return self.language.identifier(raw, self.resource_case, fallback="resource")
+        return self.language.identifier(raw, self.resource_case, fallback="resource", member=True)
 
     def resource_class(self, raw: str) -> str:
         return self.language.identifier(raw, "pascal", fallback="resource")

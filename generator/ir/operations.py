@@ -26,6 +26,7 @@ from .model import (
     RequestBody,
     Response,
     Type,
+    spec_text,
 )
 from .names import Naming
 from .schemas import SchemaConverter
@@ -63,7 +64,11 @@ def collect_operations(spec: Spec) -> list[RawOperation]:
                 if not isinstance(operation.value, dict):
                     raise spec.error(operation, "an operation must be an object")
                 own = _parameter_nodes(spec, operation.get("parameters"))
-                found.append(RawOperation(operation, path, method.upper(), _merge_parameters(spec, shared, own)))
+                found.append(
+                    RawOperation(
+                        operation, path, method.upper(), _merge_parameters(spec, shared, own)
+                    )
+                )
     return found
 
 
@@ -94,7 +99,9 @@ class OperationBuilder:
 
     def build(self, raw: RawOperation, resource: str, name: str) -> Operation:
         value: dict[str, Any] = raw.node.value
-        operation_id = value.get("operationId") if isinstance(value.get("operationId"), str) else None
+        operation_id = (
+            value.get("operationId") if isinstance(value.get("operationId"), str) else None
+        )
         context = operation_id or f"{raw.http_method.lower()} {raw.path}"
         params = [self._parameter(node, context) for node in raw.parameters]
         kept = [p for p in params if p is not None]
@@ -102,15 +109,19 @@ class OperationBuilder:
         kept, body = self._assign_argument_names(kept, body)
         responses = self._responses(raw.node.get("responses"), context)
         success = _success(responses)
-        tags = tuple(t for t in value.get("tags", []) if isinstance(t, str)) if isinstance(value.get("tags"), list) else ()
+        tags = (
+            tuple(t for t in value.get("tags", []) if isinstance(t, str))
+            if isinstance(value.get("tags"), list)
+            else ()
+        )
         return Operation(
             operation_id=operation_id or self.naming.method(context),
             http_method=raw.http_method,
             path=raw.path,
             resource=resource,
             name=name,
-            summary=_text(value.get("summary")),
-            description=_text(value.get("description")),
+            summary=spec_text(value.get("summary")),
+            description=spec_text(value.get("description")),
             deprecated=value.get("deprecated") is True,
             path_params=tuple(p for p in kept if p.location == "path"),
             query_params=tuple(p for p in kept if p.location == "query"),
@@ -130,7 +141,9 @@ class OperationBuilder:
         location = value.get("in")
         wire_name = value["name"]
         if location not in ("path", "query", "header", "cookie"):
-            raise self.spec.error(node, f"parameter 'in' must be path, query, header or cookie, not {location!r}")
+            raise self.spec.error(
+                node, f"parameter 'in' must be path, query, header or cookie, not {location!r}"
+            )
         if location == "header" and wire_name.lower() in IGNORED_HEADERS:
             return None
         if CLIENT_OPTION in value:
@@ -152,7 +165,7 @@ class OperationBuilder:
             location=location,
             type=param_type,
             required=location == "path" or value.get("required") is True,
-            description=_text(value.get("description")),
+            description=spec_text(value.get("description")),
             style=style if isinstance(style, str) else default_style,
             explode=value.get("explode", style == "form") is True,
             has_default="default" in schema,
@@ -185,7 +198,9 @@ class OperationBuilder:
                 option = node.value.get(CLIENT_OPTION)
                 if isinstance(option, str) and option not in seen:
                     if node.value.get("in") != "header":
-                        raise self.spec.error(node, f"{CLIENT_OPTION} is only for header parameters")
+                        raise self.spec.error(
+                            node, f"{CLIENT_OPTION} is only for header parameters"
+                        )
                     seen[option] = node
         return list(seen.items())
 
@@ -201,18 +216,24 @@ class OperationBuilder:
         media_type, media = _pick_media_type(content)
         encoding = _request_encoding(media_type)
         schema = media.get("schema")
-        body_type: Type = self.schemas.convert(schema, f"{context} body") if schema is not None else AnyValue()
+        body_type: Type = (
+            self.schemas.convert(schema, f"{context} body") if schema is not None else AnyValue()
+        )
         if encoding == "binary":
             body_type = Primitive("string", "binary")
         fields = None
-        if schema is not None and encoding in ("json", "form", "multipart") and isinstance(body_type, Ref):
+        if (
+            schema is not None
+            and encoding in ("json", "form", "multipart")
+            and isinstance(body_type, Ref)
+        ):
             fields = self._flat_fields(schema, body_type)
         return RequestBody(
             media_type=media_type,
             encoding=encoding,
             type=body_type,
             required=node.value.get("required") is True,
-            description=_text(node.value.get("description")),
+            description=spec_text(node.value.get("description")),
             fields=fields,
             examples=self._examples(media),
         )
@@ -229,14 +250,20 @@ class OperationBuilder:
         self, params: list[Parameter], body: RequestBody | None
     ) -> tuple[list[Parameter], RequestBody | None]:
         """One namespace per method: parameters first (path, query, header), then body fields."""
-        ordered = sorted(params, key=lambda p: ("path", "query", "header", "cookie").index(p.location))
+        ordered = sorted(
+            params, key=lambda p: ("path", "query", "header", "cookie").index(p.location)
+        )
         fields = list(body.fields) if body is not None and body.fields is not None else []
-        body_raw = [f.json_name for f in fields] if body is None or body.fields is not None else ["body"]
+        body_raw = (
+            [f.json_name for f in fields] if body is None or body.fields is not None else ["body"]
+        )
         names = self.naming.parameters([p.wire_name for p in ordered] + body_raw)
         named_params = [replace(p, name=n) for p, n in zip(ordered, names)]
         body_names = names[len(ordered) :]
         if body is not None and body.fields is not None:
-            body = replace(body, fields=tuple(replace(f, name=n) for f, n in zip(fields, body_names)))
+            body = replace(
+                body, fields=tuple(replace(f, name=n) for f, n in zip(fields, body_names))
+            )
         elif body is not None:
             body = replace(body, argument=body_names[0])
         return named_params, body
@@ -268,17 +295,25 @@ class OperationBuilder:
             schema = media.get("schema")
             suffix = "response" if status.startswith("2") else f"{status} response"
             if encoding == "json":
-                response_type = self.schemas.convert(schema, f"{context} {suffix}") if schema is not None else AnyValue()
+                response_type = (
+                    self.schemas.convert(schema, f"{context} {suffix}")
+                    if schema is not None
+                    else AnyValue()
+                )
             else:
                 response_type = Primitive("string", "binary" if encoding == "binary" else None)
             examples = self._examples(media)
         headers = tuple(
-            Header(name, _text(self.spec.resolve(h).value.get("description")), self._header_type(h, context))
+            Header(
+                name,
+                spec_text(self.spec.resolve(h).value.get("description")),
+                self._header_type(h, context),
+            )
             for name, h in (node.get("headers") or Node({}, node.file, node.pointer)).items()
         )
         return Response(
             status=status,
-            description=_text(node.value.get("description")),
+            description=spec_text(node.value.get("description")),
             media_type=media_type,
             type=response_type,
             encoding=encoding,  # type: ignore[arg-type]
@@ -289,7 +324,11 @@ class OperationBuilder:
     def _header_type(self, ref: Node, context: str) -> Type:
         header = self.spec.resolve(ref)
         schema = header.get("schema")
-        return self.schemas.convert(schema, f"{context} header") if schema is not None else Primitive("string")
+        return (
+            self.schemas.convert(schema, f"{context} header")
+            if schema is not None
+            else Primitive("string")
+        )
 
     def _examples(self, media: Node) -> tuple[Example, ...]:
         found: list[Example] = []
@@ -298,7 +337,11 @@ class OperationBuilder:
             for name, ref in examples.items():
                 example = self.spec.resolve(ref)
                 if isinstance(example.value, dict) and "value" in example.value:
-                    found.append(Example(name, _text(example.value.get("summary")), example.value["value"]))
+                    found.append(
+                        Example(
+                            name, spec_text(example.value.get("summary")), example.value["value"]
+                        )
+                    )
         elif media.get("example") is not None:
             found.append(Example("example", None, media.value["example"]))
         return tuple(found)
@@ -311,14 +354,21 @@ class OperationBuilder:
             return None
         value = config.value if isinstance(config.value, dict) else {}
         items, next_url = value.get("items"), value.get("next")
-        if not (isinstance(items, str) and isinstance(next_url, str)) or success is None or success.type is None:
+        if (
+            not (isinstance(items, str) and isinstance(next_url, str))
+            or success is None
+            or success.type is None
+        ):
             raise self.spec.error(
-                config, "x-sdkgen-pagination needs 'items' and 'next' JSON pointers and a JSON success response"
+                config,
+                "x-sdkgen-pagination needs 'items' and 'next' JSON pointers and a JSON success response",
             )
         items_path = _pointer_tokens(items)
         item_list = self._type_at(success.type, items_path)
         if not isinstance(item_list, ListOf):
-            raise self.spec.error(config, f"x-sdkgen-pagination 'items' ({items}) does not point at an array")
+            raise self.spec.error(
+                config, f"x-sdkgen-pagination 'items' ({items}) does not point at an array"
+            )
         return Pagination(items_path, _pointer_tokens(next_url), item_list.item)
 
     def _type_at(self, start: Type, tokens: tuple[str, ...]) -> Type | None:
@@ -409,7 +459,3 @@ def _success(responses: tuple[Response, ...]) -> Response | None:
 
 def _pointer_tokens(pointer: str) -> tuple[str, ...]:
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None

@@ -27,13 +27,14 @@ from .model import (
     Location,
     MapOf,
     Model,
-    NullValue,
     Nullable,
+    NullValue,
     ObjectModel,
     Primitive,
     Ref,
     Type,
     UnionOf,
+    spec_text,
 )
 from .names import Naming
 
@@ -127,7 +128,9 @@ class SchemaConverter:
 
     def _is_emitted(self, model: Model) -> bool:
         return not isinstance(model, AliasModel) or any(
-            named.model is model for key, named in self._by_location.items() if key in self._recursive_aliases
+            named.model is model
+            for key, named in self._by_location.items()
+            if key in self._recursive_aliases
         )
 
     # --- conversion -----------------------------------------------------------------------------
@@ -147,11 +150,17 @@ class SchemaConverter:
         if isinstance(value.get("$ref"), str):
             return self._convert_ref(node, context, depth)
         base = self._convert_inline(node, context, depth)
-        return nullable(base) if value.get("nullable") is True or value.get("x-nullable") is True else base
+        return (
+            nullable(base)
+            if value.get("nullable") is True or value.get("x-nullable") is True
+            else base
+        )
 
     def _convert_ref(self, node: Node, context: str, depth: int) -> Type:
         target = self.spec.resolve(node)
-        siblings = {k: v for k, v in node.value.items() if k not in ("$ref", "description", "summary")}
+        siblings = {
+            k: v for k, v in node.value.items() if k not in ("$ref", "description", "summary")
+        }
         result = self._reference(target, depth)
         if siblings.get("nullable") is True or _type_list(siblings).count("null"):
             result = nullable(result)
@@ -184,7 +193,7 @@ class SchemaConverter:
         return target.file.stem
 
     def _classify(self, node: Node) -> str:
-        """"object", "enum" or "other": whether a schema deserves a model of its own."""
+        """ "object", "enum" or "other": whether a schema deserves a model of its own."""
         node = self.spec.resolve(node)
         value = node.value
         if not isinstance(value, dict):
@@ -263,7 +272,20 @@ class SchemaConverter:
 
     def _convert_all_of(self, node: Node, context: str, depth: int) -> Type:
         parts = list(node["allOf"].elements())
-        extra_keys = set(node.value) - {"allOf", "description", "title", "nullable", "example", "examples", "default", "readOnly", "writeOnly", "deprecated", "discriminator", "x-nullable"}
+        extra_keys = set(node.value) - {
+            "allOf",
+            "description",
+            "title",
+            "nullable",
+            "example",
+            "examples",
+            "default",
+            "readOnly",
+            "writeOnly",
+            "deprecated",
+            "discriminator",
+            "x-nullable",
+        }
         if len(parts) == 1 and not extra_keys:
             return self.convert(parts[0], context, depth + 1)
         if self._classify(node) == "object":
@@ -277,7 +299,9 @@ class SchemaConverter:
             self._warn(node, f"{keyword} beside properties; the {keyword} is ignored")
             return Ref(self._hoist(node, context).name)
         converted = [
-            self.convert(option, f"{context} option{index + 1 if len(options) > 1 else ''}", depth + 1)
+            self.convert(
+                option, f"{context} option{index + 1 if len(options) > 1 else ''}", depth + 1
+            )
             for index, option in enumerate(options)
         ]
         return union(converted, self._discriminator(node))
@@ -303,8 +327,8 @@ class SchemaConverter:
         node = self.spec.resolve(named.node)
         value = node.value if isinstance(node.value, dict) else {}
         location = Location(self.spec.display(node.file), node.pointer)
-        description = _text(value.get("description"))
-        title = _text(value.get("title"))
+        description = spec_text(value.get("description"))
+        title = spec_text(value.get("title"))
         kind = self._classify(node)
         if kind == "enum":
             return self._enum_model(named.name, node, location, description, title)
@@ -320,7 +344,11 @@ class SchemaConverter:
         values = [v for v in node.value["enum"] if v is not None]
         values = [v for index, v in enumerate(values) if v not in values[:index]]
         wanted = node.value.get("x-enum-varnames")
-        if isinstance(wanted, list) and len(wanted) == len(values) and all(isinstance(w, str) for w in wanted):
+        if (
+            isinstance(wanted, list)
+            and len(wanted) == len(values)
+            and all(isinstance(w, str) for w in wanted)
+        ):
             raw_names = list(wanted)
         else:
             raw_names = [str(v) for v in values]
@@ -358,7 +386,9 @@ class SchemaConverter:
                 parts.extend(self._object_parts(part))
         return parts
 
-    def _field(self, prop: Node, json_name: str, name: str, required: bool, model_name: str) -> Field:
+    def _field(
+        self, prop: Node, json_name: str, name: str, required: bool, model_name: str
+    ) -> Field:
         resolved = self.spec.resolve(prop)
         value = prop.value if isinstance(prop.value, dict) else {}
         target = resolved.value if isinstance(resolved.value, dict) else {}
@@ -369,7 +399,7 @@ class SchemaConverter:
             name=name,
             type=field_type,
             required=required,
-            description=_text(value.get("description", target.get("description"))),
+            description=spec_text(value.get("description", target.get("description"))),
             has_default=has_default,
             default=value.get("default", target.get("default")),
             read_only=bool(value.get("readOnly", target.get("readOnly", False))),
@@ -419,8 +449,3 @@ def _json_kind(value: Any) -> str | None:
 def _literal_or_any(values: list[Any]) -> Type:
     literal = [v for v in values if isinstance(v, (str, int, float, bool))]
     return LiteralOf(tuple(literal)) if literal and len(literal) == len(values) else AnyValue()
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-

@@ -11,28 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
-import queue
 import shutil
-import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from enum import Enum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 from uuid import UUID
 
 import httpx
 import pytest
 from pydantic import BaseModel
+
+from tests.support.http_server import ScriptedServer, free_port
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "python-pydantic" / "runtime"
 PACKAGE = "rt_pkg"
@@ -73,107 +68,6 @@ def _import(module: str) -> ModuleType:
 
 
 # The scripted server
-
-
-@dataclass
-class Canned:
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    delay: float = 0.0
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict[str, str]
-    """Header names in lower case."""
-    body: bytes
-
-    @property
-    def query(self) -> list[tuple[str, str]]:
-        return parse_qsl(urlsplit(self.path).query, keep_blank_values=True)
-
-
-class ScriptedServer:
-    """A real HTTP server answering from a queue of canned responses."""
-
-    def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self._responses: queue.SimpleQueue[Canned] = queue.SimpleQueue()
-        self._stopping = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.script = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def reply(
-        self,
-        status: int = 200,
-        body: object = None,
-        *,
-        headers: dict[str, str] | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        """Queue one response; `body` is sent as JSON unless it is `bytes` (or None)."""
-        headers = dict(headers or {})
-        if body is None:
-            raw = b""
-        elif isinstance(body, bytes):
-            raw = body
-        else:
-            raw = json.dumps(body).encode()
-            headers.setdefault("Content-Type", "application/json")
-        self._responses.put(Canned(status, headers, raw, delay))
-
-    def next_response(self) -> Canned:
-        try:
-            return self._responses.get_nowait()
-        except queue.Empty:
-            return Canned(400, {}, b"no canned response left")
-
-    def close(self) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-class _Server(ThreadingHTTPServer):
-    script: ScriptedServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that gave up (timeouts) make writes fail; that is expected."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def _handle(self) -> None:
-        script = self.server.script
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        script.requests.append(Recorded(self.command, self.path, headers, body))
-        canned = script.next_response()
-        if canned.delay and script._stopping.wait(canned.delay):
-            return
-        self.send_response(canned.status)
-        for name, value in canned.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(canned.body)))
-        self.end_headers()
-        self.wfile.write(canned.body)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
@@ -259,13 +153,6 @@ def page_body(ids: list[int], next_url: str | None) -> dict[str, Any]:
         "links": {"next": next_url},
         "meta": {"count": len(ids)},
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # Building requests
@@ -370,7 +257,13 @@ def test_header_layers(rt: SimpleNamespace, server: ScriptedServer) -> None:
         client.request(
             "GET",
             "/items",
-            headers={"X-Layer": "operation", "X-Optional": rt.types.NOT_GIVEN},
+            headers={
+                "X-Layer": "operation",
+                "X-Optional": rt.types.NOT_GIVEN,
+                "X-Null": None,
+                "X-Count": 3,
+                "X-Color": Color.RED,
+            },
             extra_headers={"x-layer": "extra"},
             cast_to=None,
         )
@@ -378,6 +271,8 @@ def test_header_layers(rt: SimpleNamespace, server: ScriptedServer) -> None:
     assert headers["x-plannr-account-uuid"] == "acc-1"
     assert headers["x-layer"] == "extra"
     assert "x-optional" not in headers
+    assert "x-null" not in headers
+    assert (headers["x-count"], headers["x-color"]) == ("3", "red")
 
 
 def test_not_given_is_a_falsy_sentinel(rt: SimpleNamespace) -> None:

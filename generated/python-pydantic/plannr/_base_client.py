@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast, overload
 from urllib.parse import quote
 from uuid import UUID
 
@@ -130,7 +130,7 @@ class BaseClient(Generic[_HttpxClientT]):
         *,
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
-        headers: Mapping[str, str | NotGiven] | None,
+        headers: Mapping[str, object] | None,
         json_body: object,
         timeout: Timeout | NotGiven,
         extra_headers: Headers | None,
@@ -148,16 +148,19 @@ class BaseClient(Generic[_HttpxClientT]):
 
     def _merge_headers(
         self,
-        headers: Mapping[str, str | NotGiven],
+        headers: Mapping[str, object],
         extra_headers: Headers,
         *,
         has_body: bool,
     ) -> httpx.Headers:
-        """Layer the headers, later layers winning: SDK, defaults, auth, operation, extra."""
+        """Layer the headers, later layers winning: SDK, defaults, auth, operation, extra.
+
+        Operation headers are encoded like query values; `None` and `NOT_GIVEN` are left out.
+        """
         merged = httpx.Headers({"Accept": "application/json", "User-Agent": USER_AGENT})
         if has_body:
             merged["Content-Type"] = "application/json"
-        given = {name: value for name, value in headers.items() if isinstance(value, str)}
+        given = {name: _to_text(value) for name, value in headers.items() if _is_sent(value)}
         for layer in (self._default_headers, self._auth_headers, given, extra_headers):
             merged.update(layer)
         return merged
@@ -190,7 +193,7 @@ class BaseClient(Generic[_HttpxClientT]):
 
     @staticmethod
     def _raise_for_status(response: httpx.Response) -> None:
-        """Raise the matching `APIStatusError` unless the status is 2xx (3xx included)."""
+        """Raise the matching `APIStatusError` unless the status is 2xx (so 3xx raises too)."""
         if not response.is_success:
             raise make_status_error(response)
 
@@ -258,6 +261,38 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> None:
         self.close()
 
+    # The `None` overload lets a generated `-> None` method `return` the call: from
+    # `type[T] | Any` alone, mypy cannot tell that `cast_to=None` gives `None`.
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, object] | None = ...,
+        json_body: object = ...,
+        cast_to: None,
+        timeout: Timeout | NotGiven = ...,
+        extra_headers: Headers | None = ...,
+    ) -> None: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, object] | None = ...,
+        json_body: object = ...,
+        cast_to: type[T] | Any,
+        timeout: Timeout | NotGiven = ...,
+        extra_headers: Headers | None = ...,
+    ) -> T: ...
+
     def request(
         self,
         method: str,
@@ -265,12 +300,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | NotGiven] | None = None,
+        headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
-        cast_to: type[T] | Any,
+        cast_to: Any,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
-    ) -> T:
+    ) -> Any:
         """Send a request and return its body validated as `cast_to` (`None`: no body).
 
         Under `to_raw_response`, return an `APIResponse` instead. Raises `APIStatusError`
@@ -289,7 +324,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         )
         response = self._send(options)
         parser = functools.partial(parse_response, cast_to=cast_to)
-        return cast(T, APIResponse(response, parser) if raw else parser(response))
+        return APIResponse(response, parser) if raw else parser(response)
 
     def request_page(
         self,
@@ -298,7 +333,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | NotGiven] | None = None,
+        headers: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         page_type: type[Any],
@@ -397,6 +432,36 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> None:
         await self.aclose()
 
+    @overload  # see `SyncAPIClient.request` for why there are two overloads
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, object] | None = ...,
+        json_body: object = ...,
+        cast_to: None,
+        timeout: Timeout | NotGiven = ...,
+        extra_headers: Headers | None = ...,
+    ) -> None: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, object] | None = ...,
+        json_body: object = ...,
+        cast_to: type[T] | Any,
+        timeout: Timeout | NotGiven = ...,
+        extra_headers: Headers | None = ...,
+    ) -> T: ...
+
     async def request(
         self,
         method: str,
@@ -404,12 +469,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | NotGiven] | None = None,
+        headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
-        cast_to: type[T] | Any,
+        cast_to: Any,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
-    ) -> T:
+    ) -> Any:
         """Send a request and return its body validated as `cast_to` (`None`: no body).
 
         Under `async_to_raw_response`, return an `AsyncAPIResponse` instead. Raises
@@ -429,7 +494,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         )
         response = await self._send(options)
         parser = functools.partial(parse_response, cast_to=cast_to)
-        return cast(T, AsyncAPIResponse(response, parser) if raw else parser(response))
+        return AsyncAPIResponse(response, parser) if raw else parser(response)
 
     async def request_page(
         self,
@@ -438,7 +503,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        headers: Mapping[str, str | NotGiven] | None = None,
+        headers: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         page_type: type[Any],

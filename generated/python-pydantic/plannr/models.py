@@ -10,6 +10,191 @@ from pydantic import BaseModel, ConfigDict, Field
 from plannr._lenient import Date, DateTime, OpenEnum
 
 
+class TrackableType(str, OpenEnum):
+    """
+    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
+    """
+
+    CLIENT = "client"
+    BOARD_TASK = "board_task"
+    CASE = "case"
+    CIRCLE = "circle"
+    FIRM = "firm"
+    TASK = "task"
+    CLIENT_2 = "Client"
+
+
+class Trackable(BaseModel):
+    """
+    The model the time is tracked against; its shape depends on `trackable_type`. Only the client shape was ever documented on the time-entry pages: for a client it is an account (see `Account`). A case, circle, firm or task has its own, quite different fields (for example a case's `type` is an object), so only the fields every model shares are described and everything else is left open (D7).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    uuid: Annotated[str | None, Field(alias="uuid")] = None
+    """
+    UUID of the tracked model.
+    """
+    name: Annotated[str | None, Field(alias="name")] = None
+    """
+    Display name of the tracked model.
+    """
+    created_at: Annotated[DateTime | None, Field(alias="created_at")] = None
+    updated_at: Annotated[DateTime | None, Field(alias="updated_at")] = None
+
+
+class ExternalReference(BaseModel):
+    """
+    An identifier of a Plannr record in a third-party system (shape taken from the circle page).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    uuid: Annotated[str | None, Field(alias="uuid")] = None
+    reference: Annotated[str | None, Field(alias="reference")] = None
+    """
+    The identifier in the other system, e.g. `AB123456`.
+    """
+    created_at: Annotated[DateTime | None, Field(alias="created_at")] = None
+    updated_at: Annotated[DateTime | None, Field(alias="updated_at")] = None
+    third_party: Annotated[str | None, Field(alias="third_party")] = None
+    """
+    Name of the other system, e.g. `nucleus`.
+    """
+
+
+class PaginationLinks(BaseModel):
+    """
+    Absolute URLs of other pages; null where there is no such page. Inferred Laravel shape (the guide only says it has four keys).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    first: Annotated[str | None, Field(alias="first")] = None
+    last: Annotated[str | None, Field(alias="last")] = None
+    prev: Annotated[str | None, Field(alias="prev")] = None
+    next: Annotated[str | None, Field(alias="next")] = None
+
+
+class Error(BaseModel):
+    """
+    Error body with a human-readable message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    message: Annotated[str, Field(alias="message")]
+
+
+class ValidationError(BaseModel):
+    """
+    Validation failure (inferred Laravel shape): a summary message and, per field, the list of messages.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    message: Annotated[str, Field(alias="message")]
+    errors: Annotated[dict[str, list[str]], Field(alias="errors")]
+
+
+class PaginationMetaLinksItem(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    url: Annotated[str | None, Field(alias="url")] = None
+    label: Annotated[str | None, Field(alias="label")] = None
+    active: Annotated[bool | None, Field(alias="active")] = None
+
+
+class TimeEntryCreate(BaseModel):
+    """
+    Body of a create request.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    trackable_type: Annotated[TrackableType, Field(alias="trackable_type")]
+    """
+    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
+    """
+    trackable_uuid: Annotated[str, Field(alias="trackable_uuid")]
+    """
+    UUID of the model the time is tracked against.
+    """
+    name: Annotated[str, Field(alias="name")]
+    """
+    Name of the time entry.
+    """
+    description: Annotated[str | None, Field(alias="description")] = None
+    """
+    Free-text description of the time entry.
+    """
+    start_date: Annotated[DateTime | Date | None, Field(alias="start_date")] = None
+    """
+    When the tracked time started: a date-time with offset, or a plain date (both forms appear in documented examples).
+    """
+    end_date: Annotated[DateTime | Date | None, Field(alias="end_date")] = None
+    """
+    When the tracked time ended: a date-time with offset, or a plain date.
+    """
+    total_time_in_minutes: Annotated[int | None, Field(alias="total_time_in_minutes")] = None
+    """
+    Length of the entry in minutes; can be given instead of the dates. Which one wins when both are sent is not documented (D10).
+    """
+
+
+class TimeEntryUpdate(BaseModel):
+    """
+    Body of an update request. Only the trackable pair is required; unlike create, `name` is optional (D9).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    trackable_type: Annotated[TrackableType, Field(alias="trackable_type")]
+    """
+    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
+    """
+    trackable_uuid: Annotated[str, Field(alias="trackable_uuid")]
+    """
+    UUID of the model the time is tracked against.
+    """
+    name: Annotated[str | None, Field(alias="name")] = None
+    """
+    Name of the time entry.
+    """
+    description: Annotated[str | None, Field(alias="description")] = None
+    """
+    Free-text description of the time entry.
+    """
+    start_date: Annotated[DateTime | Date | None, Field(alias="start_date")] = None
+    """
+    When the tracked time started: a date-time with offset, or a plain date.
+    """
+    end_date: Annotated[DateTime | Date | None, Field(alias="end_date")] = None
+    """
+    When the tracked time ended: a date-time with offset, or a plain date.
+    """
+    total_time_in_minutes: Annotated[int | None, Field(alias="total_time_in_minutes")] = None
+    """
+    Length of the entry in minutes; can be given instead of the dates.
+    """
+
+
 class Account(BaseModel):
     """
     A Plannr account, in the 11-field form that time entries embed. The full account resource has many more fields; they may appear too.
@@ -55,55 +240,6 @@ class Account(BaseModel):
     """
 
 
-class Error(BaseModel):
-    """
-    Error body with a human-readable message.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    message: Annotated[str, Field(alias="message")]
-
-
-class ExternalReference(BaseModel):
-    """
-    An identifier of a Plannr record in a third-party system (shape taken from the circle page).
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    uuid: Annotated[str | None, Field(alias="uuid")] = None
-    reference: Annotated[str | None, Field(alias="reference")] = None
-    """
-    The identifier in the other system, e.g. `AB123456`.
-    """
-    created_at: Annotated[DateTime | None, Field(alias="created_at")] = None
-    updated_at: Annotated[DateTime | None, Field(alias="updated_at")] = None
-    third_party: Annotated[str | None, Field(alias="third_party")] = None
-    """
-    Name of the other system, e.g. `nucleus`.
-    """
-
-
-class PaginationLinks(BaseModel):
-    """
-    Absolute URLs of other pages; null where there is no such page. Inferred Laravel shape (the guide only says it has four keys).
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    first: Annotated[str | None, Field(alias="first")] = None
-    last: Annotated[str | None, Field(alias="last")] = None
-    prev: Annotated[str | None, Field(alias="prev")] = None
-    next: Annotated[str | None, Field(alias="next")] = None
-
-
 class PaginationMeta(BaseModel):
     """
     Position of this page in the result set. Inferred Laravel shape (the guide only says it holds the page size, the total, the current page and the last page).
@@ -135,16 +271,6 @@ class PaginationMeta(BaseModel):
     total: Annotated[int | None, Field(alias="total")] = None
 
 
-class PaginationMetaLinksItem(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    url: Annotated[str | None, Field(alias="url")] = None
-    label: Annotated[str | None, Field(alias="label")] = None
-    active: Annotated[bool | None, Field(alias="active")] = None
-
-
 class TimeEntry(BaseModel):
     """
     A time entry as every operation returns it. Only `uuid` is required: the docs mark no field as required, but every example carries it and it is what the other operations take (D20).
@@ -174,7 +300,7 @@ class TimeEntry(BaseModel):
     """
     Free-text description; null when none was given (inferred).
     """
-    trackable_type: Annotated[TrackableType | str | None, Field(alias="trackable_type")] = None
+    trackable_type: Annotated[TrackableType | None, Field(alias="trackable_type")] = None
     """
     Kind of the tracked model. Responses use a capitalised form; only `Client` was ever shown, so other strings are allowed too.
     """
@@ -210,45 +336,6 @@ class TimeEntry(BaseModel):
     """
 
 
-class TimeEntryCreate(BaseModel):
-    """
-    Body of a create request.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-    )
-    trackable_type: Annotated[TrackableType, Field(alias="trackable_type")]
-    """
-    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
-    """
-    trackable_uuid: Annotated[str, Field(alias="trackable_uuid")]
-    """
-    UUID of the model the time is tracked against.
-    """
-    name: Annotated[str, Field(alias="name")]
-    """
-    Name of the time entry.
-    """
-    description: Annotated[str | None, Field(alias="description")] = None
-    """
-    Free-text description of the time entry.
-    """
-    start_date: Annotated[DateTime | Date | None, Field(alias="start_date")] = None
-    """
-    When the tracked time started: a date-time with offset, or a plain date (both forms appear in documented examples).
-    """
-    end_date: Annotated[DateTime | Date | None, Field(alias="end_date")] = None
-    """
-    When the tracked time ended: a date-time with offset, or a plain date.
-    """
-    total_time_in_minutes: Annotated[int | None, Field(alias="total_time_in_minutes")] = None
-    """
-    Length of the entry in minutes; can be given instead of the dates. Which one wins when both are sent is not documented (D10).
-    """
-
-
 class TimeEntryPage(BaseModel):
     """
     One page of time entries. The docs show only `data`. The guide says paginated responses also carry `links` and `meta`; their keys here are inferred from Laravel's paginator, so both are optional (D12).
@@ -267,90 +354,3 @@ class TimeEntryPage(BaseModel):
     """
     Position of this page in the result set. Inferred Laravel shape (the guide only says it holds the page size, the total, the current page and the last page).
     """
-
-
-class TimeEntryUpdate(BaseModel):
-    """
-    Body of an update request. Only the trackable pair is required; unlike create, `name` is optional (D9).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-    )
-    trackable_type: Annotated[TrackableType, Field(alias="trackable_type")]
-    """
-    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
-    """
-    trackable_uuid: Annotated[str, Field(alias="trackable_uuid")]
-    """
-    UUID of the model the time is tracked against.
-    """
-    name: Annotated[str | None, Field(alias="name")] = None
-    """
-    Name of the time entry.
-    """
-    description: Annotated[str | None, Field(alias="description")] = None
-    """
-    Free-text description of the time entry.
-    """
-    start_date: Annotated[DateTime | Date | None, Field(alias="start_date")] = None
-    """
-    When the tracked time started: a date-time with offset, or a plain date.
-    """
-    end_date: Annotated[DateTime | Date | None, Field(alias="end_date")] = None
-    """
-    When the tracked time ended: a date-time with offset, or a plain date.
-    """
-    total_time_in_minutes: Annotated[int | None, Field(alias="total_time_in_minutes")] = None
-    """
-    Length of the entry in minutes; can be given instead of the dates.
-    """
-
-
-class Trackable(BaseModel):
-    """
-    The model the time is tracked against; its shape depends on `trackable_type`. Only the client shape was ever documented on the time-entry pages: for a client it is an account (see `Account`). A case, circle, firm or task has its own, quite different fields (for example a case's `type` is an object), so only the fields every model shares are described and everything else is left open (D7).
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    uuid: Annotated[str | None, Field(alias="uuid")] = None
-    """
-    UUID of the tracked model.
-    """
-    name: Annotated[str | None, Field(alias="name")] = None
-    """
-    Display name of the tracked model.
-    """
-    created_at: Annotated[DateTime | None, Field(alias="created_at")] = None
-    updated_at: Annotated[DateTime | None, Field(alias="updated_at")] = None
-
-
-class TrackableType(str, OpenEnum):
-    """
-    Kind of model a time entry is tracked against. The docs list the lower-case values; every documented example up to 2025, and every response, uses the capitalised `Client`, and the 2026 examples use `client`. Both spellings are accepted here. An SDK must send the value exactly as the caller gave it (no case folding). Responses report the type capitalised (`Client`); the other response spellings were never shown (D1, D2).
-    """
-
-    CLIENT = "client"
-    BOARD_TASK = "board_task"
-    CASE = "case"
-    CIRCLE = "circle"
-    FIRM = "firm"
-    TASK = "task"
-    CLIENT_2 = "Client"
-
-
-class ValidationError(BaseModel):
-    """
-    Validation failure (inferred Laravel shape): a summary message and, per field, the list of messages.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-    )
-    message: Annotated[str, Field(alias="message")]
-    errors: Annotated[dict[str, list[str]], Field(alias="errors")]

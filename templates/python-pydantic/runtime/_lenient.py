@@ -1,7 +1,9 @@
-"""Runtime helpers for generated models (copied verbatim into the generated package as ``_types.py``).
+"""Runtime helpers for generated models (copied verbatim into the generated package as ``_lenient.py``).
 
 * ``DateTime`` / ``Date``: annotated ``datetime`` / ``date`` that keep the exact wire text they were parsed from,
   so ``model_dump(mode="json")`` gives back "+00:00" (not "Z"), the original offset, a date-only string, etc.
+  ``DateTime`` refuses a plain date (pydantic alone would read it as a naive midnight), so in
+  ``DateTime | Date`` a plain date becomes a ``date``.
 * ``OpenEnum``: base for generated enums; a value the spec does not list becomes a pseudo-member instead of an error.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
@@ -28,11 +31,16 @@ class _RawDate(_dt.date):
     _raw: str | None = None
 
 
+_PLAIN_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
 def _validate_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt.datetime:
     if isinstance(value, _RawDateTime):
         return value
-    parsed: _dt.datetime = handler(value)
     raw = value.decode() if isinstance(value, bytes | bytearray) else value
+    if isinstance(raw, str) and _PLAIN_DATE.fullmatch(raw):
+        raise ValueError("expected a date-time, got a plain date")
+    parsed: _dt.datetime = handler(value)
     if not isinstance(raw, str):
         return parsed
     out = _RawDateTime(
