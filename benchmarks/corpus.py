@@ -71,11 +71,19 @@ def grade(name: str, spec: Path, work: Path, *, mypy: bool) -> Row:
     row.seconds = time.perf_counter() - started
     row.warnings = sum(": warning:" in line for line in result.stderr.splitlines())
     if result.returncode != 0:
-        row.note = result.stderr.strip().splitlines()[-1][:120] if result.stderr.strip() else "failed"
+        row.note = (
+            result.stderr.strip().splitlines()[-1][:120] if result.stderr.strip() else "failed"
+        )
         return row
     row.generated = True
     row.operations, row.models = count_ir(spec)
-    imported = subprocess.run([sys.executable, "-c", f"import {package}"], cwd=out, capture_output=True, text=True, check=False)
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import {package}"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     row.imports = imported.returncode == 0
     if not row.imports:
         row.note = imported.stderr.strip().splitlines()[-1][:120]
@@ -126,7 +134,10 @@ def main() -> int:
             row = grade(name, args.corpus / file, Path(scratch), mypy=not args.no_mypy)
             print(table([row]).splitlines()[-1], flush=True)
             rows.append(row)
-    text = "# The corpus through python-pydantic\n\nMade by `python benchmarks/corpus.py`.\n\n" + table(rows)
+    text = (
+        "# The corpus through python-pydantic\n\nMade by `python benchmarks/corpus.py`.\n\n"
+        + table(rows)
+    )
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
     return 0 if all(r.generated and r.imports for r in rows) else 1

@@ -32,6 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sdkgen: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug in sdkgen: one line too, and nothing was written
+        if args.debug:
+            traceback.print_exc()
+        detail = (str(error).splitlines() or [""])[0]
+        print(
+            f"sdkgen: internal error: {type(error).__name__}: {detail} "
+            "(a bug in sdkgen; --debug shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -58,12 +58,23 @@ def load_config(path: Path | None, *, cwd: Path) -> Config:
             "no [tool.sdkgen] table", file=str(file), hint="add one, or use sdkgen.toml"
         )
     root = file.parent
+    base = "" if file.name == "sdkgen.toml" else "/tool/sdkgen"
+    unknown = sorted(set(section) - {"targets", "templates"})
+    if unknown:
+        raise SdkgenError(
+            f"unknown key {unknown[0]!r}",
+            file=str(file),
+            pointer=base or "/",
+            hint="known keys: targets, templates",
+        )
     raw_targets = section.get("targets", [])
     if not isinstance(raw_targets, list):
         raise SdkgenError(
-            "'targets' must be an array of tables", file=str(file), pointer="/tool/sdkgen/targets"
+            "'targets' must be an array of tables", file=str(file), pointer=f"{base}/targets"
         )
-    targets = tuple(_target(raw, index, root, file) for index, raw in enumerate(raw_targets))
+    targets = tuple(
+        _target(raw, f"{base}/targets/{index}", root, file) for index, raw in enumerate(raw_targets)
+    )
     names = [target.name for target in targets]
     for name in names:
         if names.count(name) > 1:
@@ -87,8 +98,7 @@ def _section(file: Path) -> dict[str, Any] | None:
     return section if isinstance(section, dict) else None
 
 
-def _target(raw: Any, index: int, root: Path, file: Path) -> Target:
-    pointer = f"/tool/sdkgen/targets/{index}"
+def _target(raw: Any, pointer: str, root: Path, file: Path) -> Target:
     if not isinstance(raw, dict):
         raise SdkgenError("a target must be a table", file=str(file), pointer=pointer)
     for key in ("spec", "variant", "out", "package"):

@@ -28,7 +28,8 @@ def format_tree(
 
 
 def ruff_binary() -> str:
-    from ruff.__main__ import find_ruff_bin  # the ruff that sdkgen pins, not whatever is on PATH
+    # The ruff that sdkgen pins, not whatever is on PATH.
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 

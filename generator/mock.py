@@ -31,6 +31,10 @@ from .ir.operations import HTTP_METHODS, IGNORED_HEADERS, collect_operations
 from .load import Node, Spec, find_spec_version, join_pointer
 
 MAX_BODY_BYTES = 1 << 20
+# An oversized body is still read (and dropped) up to this bound, for this long, so that a
+# client that sends its whole body before reading the answer gets the 413, not a broken pipe.
+MAX_DISCARD_BYTES = 64 << 20
+DISCARD_TIMEOUT = 5.0
 SUCCESS_STATUSES = ("200", "201", "202", "203", "204", "2XX")
 
 
@@ -74,15 +78,16 @@ class MockApi:
     _validators: dict[tuple[Path, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        # A Swagger 2.0 spec was converted to OpenAPI 3.0 when it was loaded.
+        version = find_spec_version(self.spec)
+        self.validator_class: Any = OAS31Validator if version == "3.1" else OAS30Validator
+        self.registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
+
     @classmethod
     def load(cls, path: Path, *, strict: bool = False) -> MockApi:
         spec = Spec(path)
-        version = find_spec_version(spec)
-        if version == "2.0":
-            raise spec.error(spec.root, "the mock serves OpenAPI 3 specs only")
         api = cls(spec, strict)
-        api.validator_class = OAS31Validator if version == "3.1" else OAS30Validator
-        api.registry = Registry(retrieve=api._retrieve)  # type: ignore[call-arg]
         for raw in collect_operations(spec):
             pattern, names = _compile(raw.path)
             api.routes.append(
@@ -109,7 +114,9 @@ class MockApi:
                 "wrong method",
             )
         route, match = chosen
-        path_values = {name: unquote(value) for name, value in zip(route.names, match.groups())}
+        path_values = {
+            name: unquote(value) for name, value in zip(route.names, match.groups(), strict=True)
+        }
         query = parse_qsl(url.query, keep_blank_values=True)
         problems = self._check_parameters(route, path_values, query, headers)
         problems += self._check_body(route, headers, body)
@@ -177,7 +184,7 @@ class MockApi:
         if "json" not in content_type:
             return [
                 Problem(
-                    "/headers/content-type", f"expected a JSON content type, got {content_type!r}"
+                    "/header/content-type", f"expected a JSON content type, got {content_type!r}"
                 )
             ]
         try:
@@ -272,7 +279,7 @@ class MockApi:
         kind = next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
         if kind == "object" or "properties" in value:
             props = node.get("properties")
-            required = value.get("required") if isinstance(value.get("required"), list) else []
+            required = value["required"] if isinstance(value.get("required"), list) else []
             return {
                 key: self._synthesise(prop)
                 for key, prop in (props.items() if props else [])
@@ -435,7 +442,7 @@ def _differences(expected: Any, actual: Any, pointer: str) -> list[tuple[str, st
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         return [
             d
-            for i, (e, a) in enumerate(zip(expected, actual))
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
             for d in _differences(e, a, join_pointer(pointer, i))
         ]
     if expected != actual or type(expected) is not type(actual):
@@ -450,6 +457,9 @@ class _Handler(BaseHTTPRequestHandler):
     api: MockApi
     server_version = "sdkgen-mock"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, a keep-alive client's
+    # delayed ACK stalls every response by ~40 ms.
+    disable_nagle_algorithm = True
 
     def _serve(self) -> None:
         started = time.perf_counter()
@@ -457,10 +467,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             reply = Reply(411, {"message": "send a Content-Length, not a chunked body"})
             body = b""
+            self.close_connection = True  # the unread chunks would be parsed as the next request
         elif length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
             reply = Reply(413, {"message": f"request bodies are limited to {MAX_BODY_BYTES} bytes"})
             body = b""
             self.close_connection = True
+            self._discard(int(length) if length.isdigit() else 0)
         else:
             body = self.rfile.read(int(length)) if length else b""
             headers = {key.lower(): value for key, value in self.headers.items()}
@@ -475,6 +487,8 @@ class _Handler(BaseHTTPRequestHandler):
         if payload:
             self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
@@ -489,10 +503,20 @@ class _Handler(BaseHTTPRequestHandler):
             elapsed,
         )
 
+    def _discard(self, length: int) -> None:
+        """Read and drop up to ``length`` bytes of an oversized body (bounded in size and time)."""
+        left = min(length, MAX_DISCARD_BYTES)
+        self.connection.settimeout(DISCARD_TIMEOUT)
+        try:
+            while left > 0 and (chunk := self.rfile.read(min(left, 1 << 16))):
+                left -= len(chunk)
+        except OSError:
+            pass  # the client stopped sending; the 413 is still attempted
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: ``_serve`` logs one line per request itself, with the mock's note."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         # Only the request line's method and path, the status and our note: never headers.
         if not self.server.quiet:  # type: ignore[attr-defined]
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -516,7 +540,7 @@ class MockServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start_in_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="sdkgen-mock", daemon=True)
@@ -525,6 +549,10 @@ class MockServer(ThreadingHTTPServer):
 
 
 def serve(spec: Path, *, host: str, port: int, strict: bool) -> int:
+    if not 0 <= port <= 65535:
+        raise SdkgenError(
+            f"--port {port} is not a TCP port", hint="use 0 to 65535; 0 picks a free one"
+        )
     api = MockApi.load(spec, strict=strict)
     try:
         server = MockServer(api, host, port)

@@ -36,10 +36,20 @@ SCHEMA_PREFIX = "#/components/schemas/"
 
 
 def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]) -> str:
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import DefaultValueType, OpenEnums, TargetPydanticVersion
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import (
+        DataModelType,
+        DefaultValueType,
+        InputFileType,
+        OpenEnums,
+        TargetPydanticVersion,
+    )
+    from datamodel_code_generator.format import PythonVersion
 
     settings = variant.models or {}
+    header = settings.get("header", '"""Data models."""')
+    if not api.models:  # datamodel-code-generator refuses a document without schemas
+        return f"{header}\n"
     runtime = f"{api.package}.{settings.get('runtime_module', '_lenient')}"
     document = openapi_document(api, runtime)
     template_dir = settings.get("templates")
@@ -58,7 +68,7 @@ def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]
             target_pydantic_version=TargetPydanticVersion.V2_11,
             formatters=[],
             disable_timestamp=True,
-            custom_file_header=settings.get("header", '"""Data models."""'),
+            custom_file_header=header,
             aliases=field_aliases(api),
             open_enums=OpenEnums.All,
             deserialize_default_values=[DefaultValueType.Enum],
@@ -94,7 +104,9 @@ def field_aliases(api: Api) -> dict[str, str]:
 
 def openapi_document(api: Api, runtime: str) -> dict[str, Any]:
     """An OpenAPI 3.1 document whose component schemas are the IR's models."""
-    open_enums = frozenset(m.name for m in api.models if isinstance(m, EnumModel) and m.kind == "string")
+    open_enums = frozenset(
+        m.name for m in api.models if isinstance(m, EnumModel) and m.kind == "string"
+    )
     schemas = {model.name: model_schema(model, runtime, open_enums) for model in api.models}
     return {
         "openapi": "3.1.0",
@@ -104,7 +116,9 @@ def openapi_document(api: Api, runtime: str) -> dict[str, Any]:
     }
 
 
-def model_schema(model: Model, runtime: str, open_enums: frozenset[str] = frozenset()) -> dict[str, Any]:
+def model_schema(
+    model: Model, runtime: str, open_enums: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     if isinstance(model, ObjectModel):
         schema: dict[str, Any] = {"type": "object", "properties": {}}
         for field in model.fields:
@@ -117,7 +131,7 @@ def model_schema(model: Model, runtime: str, open_enums: frozenset[str] = frozen
         required = [field.json_name for field in model.fields if field.required]
         if required:
             schema["required"] = required
-        schema["additionalProperties"] = False if model.extra is None else True
+        schema["additionalProperties"] = model.extra is not None
     elif isinstance(model, EnumModel):
         schema = {
             "type": model.kind,
@@ -131,7 +145,9 @@ def model_schema(model: Model, runtime: str, open_enums: frozenset[str] = frozen
     return schema
 
 
-def type_schema(value: Type, runtime: str, open_enums: frozenset[str] = frozenset()) -> dict[str, Any]:
+def type_schema(
+    value: Type, runtime: str, open_enums: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """The JSON Schema of an IR type; ``open_enums`` are string enums that accept any string."""
 
     def schema_of(inner: Type) -> dict[str, Any]:
@@ -153,7 +169,11 @@ def type_schema(value: Type, runtime: str, open_enums: frozenset[str] = frozense
         return {"anyOf": [schema_of(value.inner), {"type": "null"}]}
     if isinstance(value, UnionOf):
         options = _drop_strings_beside_open_enums(value.options, open_enums)
-        return schema_of(options[0]) if len(options) == 1 else {"anyOf": [schema_of(o) for o in options]}
+        return (
+            schema_of(options[0])
+            if len(options) == 1
+            else {"anyOf": [schema_of(o) for o in options]}
+        )
     if isinstance(value, LiteralOf):
         if len(value.values) == 1:
             return {"const": value.values[0]}
@@ -165,7 +185,9 @@ def type_schema(value: Type, runtime: str, open_enums: frozenset[str] = frozense
     raise TypeError(f"not an IR type: {value!r}")
 
 
-def _drop_strings_beside_open_enums(options: tuple[Type, ...], open_enums: frozenset[str]) -> tuple[Type, ...]:
+def _drop_strings_beside_open_enums(
+    options: tuple[Type, ...], open_enums: frozenset[str]
+) -> tuple[Type, ...]:
     """``TrackableType | str`` is just ``TrackableType`` when the enum is open: it takes any
     string already, and parsing then gives members for known values instead of plain strings."""
     if any(isinstance(o, Ref) and o.name in open_enums for o in options):

@@ -33,7 +33,8 @@ def _ascii(raw: str) -> str:
 
 
 def spelled_out(raw: str) -> list[str]:
-    """Words for a name with no letters or digits: ``.`` -> full, stop; ``-`` -> hyphen, minus."""
+    """Words for a name with no letters or digits, from the characters' Unicode names:
+    ``.`` -> full, stop; ``-`` -> hyphenminus."""
     spelled: list[str] = []
     for char in raw:
         spelled.extend(unicodedata.name(char, "char").lower().split())
@@ -67,11 +68,76 @@ CASES = {
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
 TYPESCRIPT_RESERVED = frozenset(
-    """break case catch class const continue debugger default delete do else enum export extends
-    false finally for function if import in instanceof new null return super switch this throw
-    true try typeof var void while with as implements interface let package private protected
-    public static yield any boolean number string symbol type from of await async constructor
-    undefined never unknown object bigint declare readonly keyof infer is asserts""".split()
+    [
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "as",
+        "implements",
+        "interface",
+        "let",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "static",
+        "yield",
+        "any",
+        "boolean",
+        "number",
+        "string",
+        "symbol",
+        "type",
+        "from",
+        "of",
+        "await",
+        "async",
+        "constructor",
+        "undefined",
+        "never",
+        "unknown",
+        "object",
+        "bigint",
+        "declare",
+        "readonly",
+        "keyof",
+        "infer",
+        "is",
+        "asserts",
+    ]
 )
 
 

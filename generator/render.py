@@ -108,7 +108,7 @@ def _each(
         return
     name, _, expression = each.partition(" in ")
     values = env.compile_expression(expression.strip())(**context)
-    for value in values:
+    for value in values or ():
         yield {**context, name.strip(): value}
 
 

@@ -109,14 +109,16 @@ def _location(parameter: dict[str, Any], shared: dict[str, Any]) -> str | None:
     ref = parameter.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/components/parameters/"):
         target = shared.get(ref.rsplit("/", 1)[-1])
-        return target.get("in") if target else "reference"
-    return parameter.get("in")
+        return str(target.get("in")) if target else "reference"
+    location = parameter.get("in")
+    return location if isinstance(location, str) else None
 
 
 def _resolve_shared(parameter: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
     ref = parameter.get("$ref")
     if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in shared:
-        return shared[ref.rsplit("/", 1)[-1]]
+        target: dict[str, Any] = shared[ref.rsplit("/", 1)[-1]]
+        return target
     return parameter
 
 
@@ -255,7 +257,9 @@ def _security_scheme(scheme: dict[str, Any]) -> dict[str, Any]:
             "application": "clientCredentials",
             "accessCode": "authorizationCode",
         }
-        flow = {k: scheme[k] for k in ("authorizationUrl", "tokenUrl") if k in scheme}
+        flow: dict[str, Any] = {
+            k: scheme[k] for k in ("authorizationUrl", "tokenUrl") if k in scheme
+        }
         flow["scopes"] = scheme.get("scopes", {})
         return {
             "type": "oauth2",

@@ -6,7 +6,7 @@ policy, how IR types are written in that language, and which formatter tidies th
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,6 @@ from typing import Any
 from .errors import SdkgenError
 from .ir.names import Naming
 from .naming import LANGUAGES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.9/3.10
-    import tomli as tomllib
 
 MANIFEST = "manifest.toml"
 
@@ -83,7 +78,7 @@ def _variant(name: str, folder: Path, data: dict[str, Any]) -> Variant:
         key: frozenset(naming_table.pop(key, ()))
         for key in ("reserved_models", "reserved_fields", "reserved_parameters", "reserved_members")
     }
-    naming = Naming(language, **naming_table, **reserved)
+    naming = Naming(language, **naming_table, **reserved)  # type: ignore[arg-type]
     formatter = data.get("formatter")
     return Variant(
         name=name,

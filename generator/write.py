@@ -171,7 +171,7 @@ def write_tree(tree: dict[str, str], folder: Path) -> list[str]:
         staging.mkdir(parents=True)
         for path in _files_on_disk(folder) + _scratch_entries(folder):
             is_ours = path in tree and not is_ignored(path, ignored)
-            if is_ours or path in previously and not is_ignored(path, ignored):
+            if is_ours or (path in previously and not is_ignored(path, ignored)):
                 continue  # replaced, or generated before and no longer: dropped
             _carry_over(folder / path, staging / path)
             if not _is_scratch(path) and path != IGNORE_FILE and not is_ignored(path, ignored):

@@ -55,6 +55,8 @@ __all__ = [
     "AliasModel",
     "AnyValue",
     "Api",
+    "Argument",
+    "Call",
     "ClientOption",
     "Credential",
     "Discriminator",
@@ -79,10 +81,8 @@ __all__ = [
     "Ref",
     "RequestBody",
     "Resource",
-    "Scenario",
-    "Argument",
-    "Call",
     "Response",
+    "Scenario",
     "Server",
     "Type",
     "UnionOf",
@@ -115,7 +115,7 @@ def build_api(
     client_class = naming.language.identifier(str(name), "pascal", fallback="client")
     options = _client_options(builder, naming, schemas)
     models = schemas.models()
-    resources = _clear_of_models(resources, models)
+    resources = _clear_of_models(resources, models, client_class)
     api = Api(
         title=str(info_value.get("title") or client_class),
         version=str(info_value.get("version") or "0.0.0"),
@@ -145,13 +145,14 @@ def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> t
         [naming.resource(spelled[module]) for module in grouped], taken=naming.reserved_parameters
     )
     resources = []
-    for (module, raws), attribute in zip(grouped.items(), attributes):
+    for (module, raws), attribute in zip(grouped.items(), attributes, strict=True):
         raw_resource = spelled[module]
         method_names = unique(
             [naming.method(_method_of(raw)) for raw in raws], taken=("with_raw_response",)
         )
         operations = tuple(
-            builder.build(raw, attribute, name) for raw, name in zip(raws, method_names)
+            builder.build(raw, attribute, name)
+            for raw, name in zip(raws, method_names, strict=True)
         )
         resources.append(
             Resource(
@@ -165,14 +166,17 @@ def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> t
 
 
 def _clear_of_models(
-    resources: tuple[Resource, ...], models: tuple[Model, ...]
+    resources: tuple[Resource, ...], models: tuple[Model, ...], client_class: str
 ) -> tuple[Resource, ...]:
-    """Resource class names that no model shares (a ``pet`` tag beside a ``Pet`` schema).
+    """Resource class names that no model and no client shares (a ``pet`` tag beside a ``Pet``
+    schema, or a ``plannr`` tag in the ``Plannr`` client).
 
-    A resource module imports the models its methods use, so ``Pet`` the resource would
-    shadow ``Pet`` the model: such a resource becomes ``PetResource``.
+    A resource module imports the models its methods use, and the client module imports the
+    resources, so ``Pet`` the resource would shadow ``Pet`` the model: such a resource
+    becomes ``PetResource``.
     """
     model_names = {model.name.lower() for model in models}
+    model_names |= {client_class.lower(), f"async{client_class.lower()}"}
 
     def clashes(name: str) -> bool:
         return any(
@@ -183,7 +187,7 @@ def _clear_of_models(
         f"{r.class_name}Resource" if clashes(r.class_name) else r.class_name for r in resources
     ]
     names = unique(wanted, taken=model_names, separator="")
-    return tuple(replace(r, class_name=name) for r, name in zip(resources, names))
+    return tuple(replace(r, class_name=name) for r, name in zip(resources, names, strict=True))
 
 
 def _resource_of(raw: RawOperation) -> str:
@@ -219,7 +223,7 @@ def _client_options(
             if node.get("schema") is not None
             else Primitive("string"),
         )
-        for (option, node), name in zip(found, names)
+        for (option, node), name in zip(found, names, strict=True)
     )
 
 
@@ -231,8 +235,8 @@ def _servers(spec: Spec, diagnostics: Diagnostics) -> tuple[Server, ...]:
         url = value.get("url")
         if not isinstance(url, str):
             continue
-        variables = value.get("variables") if isinstance(value.get("variables"), dict) else {}
-        for var, spec_var in variables.items():
+        variables = value.get("variables")
+        for var, spec_var in (variables if isinstance(variables, dict) else {}).items():
             default = spec_var.get("default") if isinstance(spec_var, dict) else None
             url = url.replace("{" + var + "}", str(default if default is not None else ""))
         if not re.match(r"^https?://", url):
@@ -271,7 +275,7 @@ def _credentials(spec: Spec, naming: Naming, client_class: str) -> tuple[Credent
             query=c.query,
             description=c.description,
         )
-        for c, name, argument in zip(found, names, arguments)
+        for c, name, argument in zip(found, names, arguments, strict=True)
     )
 
 
@@ -280,7 +284,7 @@ def _credential(key: str, node: Node, prefix: str) -> Credential | None:
     kind, scheme = value.get("type"), str(value.get("scheme", "")).lower()
     env = value.get("x-sdkgen-token-env")
     description = spec_text(value.get("description"))
-    if kind == "http" and scheme == "bearer" or kind in ("oauth2", "openIdConnect"):
+    if (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
         return Credential(
             "access_token", key, "bearer", env or f"{prefix}_ACCESS_TOKEN", description=description
         )

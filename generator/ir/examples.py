@@ -51,7 +51,7 @@ def with_examples(api: Api, naming: Naming) -> Api:
         )
         for s in found
     ]
-    named = tuple(replace(s, test_name=name) for s, name in zip(found, unique(wanted)))
+    named = tuple(replace(s, test_name=name) for s, name in zip(found, unique(wanted), strict=True))
     usage = tuple(_usage(api, operation, named) for operation in api.operations)
     return replace(api, scenarios=named, usage=usage)
 

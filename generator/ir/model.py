@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal
 
 
 def spec_text(value: Any) -> str | None:
@@ -109,7 +109,7 @@ class Nullable:
     inner: Type
 
 
-Type = Union[Primitive, AnyValue, NullValue, Ref, ListOf, MapOf, UnionOf, LiteralOf, Nullable]
+Type = Primitive | AnyValue | NullValue | Ref | ListOf | MapOf | UnionOf | LiteralOf | Nullable
 
 
 def referenced_names(value: Type) -> frozenset[str]:
@@ -203,7 +203,7 @@ class AliasModel:
     title: str | None = None
 
 
-Model = Union[ObjectModel, EnumModel, AliasModel]
+Model = ObjectModel | EnumModel | AliasModel
 
 # --- operations -------------------------------------------------------------------------------
 
@@ -294,7 +294,7 @@ class MethodArgument:
     type: Type
     required: bool
     description: str | None
-    location: Literal["query", "header", "cookie", "body_field", "body"]
+    location: Literal["path", "query", "header", "cookie", "body_field", "body"]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,11 @@ class Naming:
 
     def model(self, raw: str) -> str:
         name = self.language.identifier(raw, self.model_case, fallback="model")
-        return f"{name}Model" if name in self.reserved_models else name
+        # A keyword (`None` -> `None_`) becomes `NoneModel` too: class names never end in `_`,
+        # which datamodel-code-generator would strip.
+        base = name.removesuffix("_")
+        is_keyword = base != name and base in self.language.reserved
+        return f"{base}Model" if is_keyword or name in self.reserved_models else name
 
     def enum_member(self, raw: str) -> str:
         name = self.language.identifier(raw, self.enum_member_case, fallback="value")
@@ -43,7 +47,16 @@ class Naming:
             )
             for raw in raws
         ]
-        return unique(wanted, taken=())
+        # A member whose JSON name is already its field name keeps it; no other field may take
+        # another member's JSON name, or a model that also reads fields by name (pydantic's
+        # validate_by_name) would read `{"foo_bar": 1}` into both `foo_bar` (alias "fooBar")
+        # and the field whose alias is "foo_bar".
+        names = [w if w == raw else "" for w, raw in zip(wanted, raws, strict=True)]
+        for index, (name, raw) in enumerate(zip(wanted, raws, strict=True)):
+            if not names[index]:
+                others = [r for r in raws if r != raw]
+                names[index] = unique([name], taken=[*names, *others])[0]
+        return names
 
     def parameters(self, raws: Sequence[str]) -> list[str]:
         """Argument names of one method: distinct, and clear of the method's own arguments."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import Diagnostics
 from ..load import Node, Spec
@@ -240,7 +240,6 @@ class OperationBuilder:
 
     def _flat_fields(self, schema: Node, body_type: Ref) -> tuple[Field, ...] | None:
         """The properties of an object body, which become keyword arguments."""
-        self.schemas.models()  # make sure the body's model is built
         model = self.schemas.model_named(body_type.name)
         if isinstance(model, ObjectModel):
             return tuple(f for f in model.fields if not f.read_only)
@@ -258,11 +257,12 @@ class OperationBuilder:
             [f.json_name for f in fields] if body is None or body.fields is not None else ["body"]
         )
         names = self.naming.parameters([p.wire_name for p in ordered] + body_raw)
-        named_params = [replace(p, name=n) for p, n in zip(ordered, names)]
+        named_params = [replace(p, name=n) for p, n in zip(ordered, names, strict=False)]
         body_names = names[len(ordered) :]
         if body is not None and body.fields is not None:
             body = replace(
-                body, fields=tuple(replace(f, name=n) for f, n in zip(fields, body_names))
+                body,
+                fields=tuple(replace(f, name=n) for f, n in zip(fields, body_names, strict=True)),
             )
         elif body is not None:
             body = replace(body, argument=body_names[0])
@@ -378,7 +378,6 @@ class OperationBuilder:
                 current = current.inner
             if not isinstance(current, Ref):
                 return None
-            self.schemas.models()
             model = self.schemas.model_named(current.name)
             if not isinstance(model, ObjectModel):
                 return None
@@ -427,7 +426,10 @@ def _is_multipart(media_type: str) -> bool:
     return media_type.split(";")[0].strip().lower().startswith("multipart/")
 
 
-def _request_encoding(media_type: str) -> str:
+RequestEncoding = Literal["json", "form", "multipart", "binary", "text"]
+
+
+def _request_encoding(media_type: str) -> RequestEncoding:
     if _is_json(media_type):
         return "json"
     if _is_form(media_type):

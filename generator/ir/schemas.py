@@ -8,9 +8,10 @@ options end as the same :class:`Nullable`.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from ..errors import Diagnostics
 from ..load import Node, Spec
@@ -39,6 +40,7 @@ from .model import (
 from .names import Naming
 
 PRIMITIVE_KINDS = ("string", "integer", "number", "boolean")
+JSON_TYPES = (*PRIMITIVE_KINDS, "array", "object", "null")
 MAX_SCHEMA_DEPTH = 200
 
 
@@ -84,8 +86,8 @@ class SchemaConverter:
     naming: Naming
     diagnostics: Diagnostics
     _by_location: dict[tuple[Path, str], _Named] = field(default_factory=dict)
-    _queue: list[_Named] = field(default_factory=list)
-    _taken: list[str] = field(default_factory=list)
+    _by_name: dict[str, _Named] = field(default_factory=dict)  # lower-case name -> model
+    _queue: deque[_Named] = field(default_factory=deque)
     _aliases_in_progress: set[tuple[Path, str]] = field(default_factory=set)
     _recursive_aliases: set[tuple[Path, str]] = field(default_factory=set)
 
@@ -102,36 +104,39 @@ class SchemaConverter:
                 self._register(node, key)
 
     def _register(self, node: Node, raw_name: str) -> _Named:
+        """The model for the schema at ``node``, named on first sight (``Foo``, ``Foo2``...)."""
         if node.key not in self._by_location:
-            wanted = self.naming.model(raw_name)
-            name = unique([wanted], taken=self._taken, separator="")[0]
-            self._taken.append(name)
+            wanted = name = self.naming.model(raw_name)
+            counter = 2
+            while name.lower() in self._by_name:
+                name, counter = f"{wanted}{counter}", counter + 1
             named = _Named(name, node)
-            self._by_location[node.key] = named
+            self._by_location[node.key] = self._by_name[name.lower()] = named
             self._queue.append(named)
         return self._by_location[node.key]
 
-    def models(self) -> tuple[Model, ...]:
-        """Every model met so far, converting queued ones (which may queue more)."""
+    def _build_queued(self) -> None:
+        """Convert the models met so far (converting one may meet more)."""
         while self._queue:
-            named = self._queue.pop(0)
+            named = self._queue.popleft()
             if named.model is None:
                 named.model = self._build_model(named)
-        built = [named.model for named in self._by_location.values() if named.model is not None]
-        return tuple(model for model in built if self._is_emitted(model))
+
+    def models(self) -> tuple[Model, ...]:
+        """Every model, in the order they were met; aliases only where they recurse."""
+        self._build_queued()
+        recursive = {self._by_location[key].name for key in self._recursive_aliases}
+        return tuple(
+            named.model
+            for named in self._by_location.values()
+            if named.model is not None
+            and (not isinstance(named.model, AliasModel) or named.name in recursive)
+        )
 
     def model_named(self, name: str) -> Model | None:
-        for named in self._by_location.values():
-            if named.name == name:
-                return named.model
-        return None
-
-    def _is_emitted(self, model: Model) -> bool:
-        return not isinstance(model, AliasModel) or any(
-            named.model is model
-            for key, named in self._by_location.items()
-            if key in self._recursive_aliases
-        )
+        self._build_queued()
+        named = self._by_name.get(name.lower())
+        return named.model if named is not None else None
 
     # --- conversion -----------------------------------------------------------------------------
 
@@ -149,6 +154,7 @@ class SchemaConverter:
             return AnyValue()
         if isinstance(value.get("$ref"), str):
             return self._convert_ref(node, context, depth)
+        self._check(node)
         base = self._convert_inline(node, context, depth)
         return (
             nullable(base)
@@ -192,12 +198,30 @@ class SchemaConverter:
             return tokens[-1].replace("~1", "/").replace("~0", "~")
         return target.file.stem
 
+    def _check(self, node: Node) -> None:
+        """Keywords whose value makes no sense are errors: typing them loosely as Any would
+        hide a typo (``type: strnig``) in an SDK that still compiles."""
+        value: dict[str, Any] = node.value
+        if "type" in value:
+            kinds = value["type"] if isinstance(value["type"], list) else [value["type"]]
+            for kind in kinds:
+                if kind not in JSON_TYPES and kind != "file":  # file: Swagger 2.0 uploads
+                    raise self.spec.error(
+                        node["type"],
+                        f"unknown schema type {kind!r}",
+                        f"use one of {', '.join(JSON_TYPES)}",
+                    )
+        for keyword, shape, kind in (("properties", dict, "a mapping"), ("enum", list, "a list")):
+            if keyword in value and not isinstance(value[keyword], shape):
+                raise self.spec.error(node[keyword], f"'{keyword}' must be {kind}")
+
     def _classify(self, node: Node) -> str:
         """ "object", "enum" or "other": whether a schema deserves a model of its own."""
         node = self.spec.resolve(node)
         value = node.value
         if not isinstance(value, dict):
             return "other"
+        self._check(node)
         if "enum" in value and [v for v in value["enum"] if v is not None]:
             return "enum" if _enum_kind(value["enum"]) else "other"
         if "properties" in value and isinstance(value["properties"], dict):
@@ -271,27 +295,23 @@ class SchemaConverter:
         return nullable(result) if is_nullable else result
 
     def _convert_all_of(self, node: Node, context: str, depth: int) -> Type:
-        parts = list(node["allOf"].elements())
-        extra_keys = set(node.value) - {
-            "allOf",
-            "description",
-            "title",
-            "nullable",
-            "example",
-            "examples",
-            "default",
-            "readOnly",
-            "writeOnly",
-            "deprecated",
-            "discriminator",
-            "x-nullable",
-        }
-        if len(parts) == 1 and not extra_keys:
-            return self.convert(parts[0], context, depth + 1)
-        if self._classify(node) == "object":
-            return Ref(self._hoist(node, context).name)
-        self._warn(node, "allOf of non-object schemas; typed as its first part")
-        return self.convert(parts[0], context, depth + 1)
+        """allOf: one real part (beside notes such as a description) is that part; parts that
+        are objects merge into one model; anything else is typed as its first real part."""
+        parts = [part for part in node["allOf"].elements() if not _is_annotation(part.value)]
+        notes = [part.value for part in node["allOf"].elements() if _is_annotation(part.value)]
+        wants_null = any(note.get("nullable") is True for note in notes)
+        if not parts:
+            return AnyValue()
+        if len(parts) == 1 and _is_annotation(
+            {k: v for k, v in node.value.items() if k != "allOf"}
+        ):
+            result = self.convert(parts[0], context, depth + 1)
+        elif self._classify(node) == "object":
+            result = Ref(self._hoist(node, context).name)
+        else:
+            self._warn(node, "allOf of non-object schemas; typed as its first part")
+            result = self.convert(parts[0], context, depth + 1)
+        return nullable(result) if wants_null else result
 
     def _convert_choice(self, node: Node, keyword: str, context: str, depth: int) -> Type:
         options = list(node[keyword].elements())
@@ -335,7 +355,8 @@ class SchemaConverter:
         if kind == "object":
             fields, extra = self._object_fields(node, named.name)
             return ObjectModel(named.name, location, description, fields, extra, title)
-        alias_type = self._convert_inline(node, named.name, 0) if value else AnyValue()
+        # convert(), not _convert_inline(): a recursive alias keeps its `nullable`.
+        alias_type = self.convert(node, named.name, 0) if value else AnyValue()
         return AliasModel(named.name, location, description, alias_type, title)
 
     def _enum_model(
@@ -353,8 +374,8 @@ class SchemaConverter:
         else:
             raw_names = [str(v) for v in values]
         names = unique([self.naming.enum_member(raw) for raw in raw_names])
-        kind = _enum_kind(values) or "string"
-        members = tuple(EnumMember(n, v) for n, v in zip(names, values))
+        kind = cast(EnumKind, _enum_kind(values) or "string")
+        members = tuple(EnumMember(n, v) for n, v in zip(names, values, strict=True))
         return EnumModel(name, location, description, kind, members, title)
 
     def _object_fields(self, node: Node, model_name: str) -> tuple[tuple[Field, ...], Type | None]:
@@ -372,7 +393,7 @@ class SchemaConverter:
                 extra = self._additional(part, model_name, 0)
         names = self.naming.fields(list(properties))
         fields = []
-        for (json_name, prop), name in zip(properties.items(), names):
+        for (json_name, prop), name in zip(properties.items(), names, strict=True):
             fields.append(self._field(prop, json_name, name, json_name in required, model_name))
         return tuple(fields), extra
 
@@ -411,6 +432,20 @@ class SchemaConverter:
         self.diagnostics.warn(message, file=self.spec.display(node.file), pointer=node.pointer)
 
 
+# Keywords that say something about a schema without constraining its type.
+ANNOTATIONS = frozenset(
+    {"description", "title", "nullable", "x-nullable", "example", "examples", "default", "readOnly",
+     "writeOnly", "deprecated", "discriminator", "externalDocs", "xml", "$comment"}
+)  # fmt: skip
+
+
+def _is_annotation(value: Any) -> bool:
+    """A schema made only of notes (``{"description": ...}``): it adds no type information."""
+    return isinstance(value, dict) and all(
+        key in ANNOTATIONS or key.startswith("x-") for key in value
+    )
+
+
 def _type_list(value: dict[str, Any]) -> list[str]:
     kind = value.get("type")
     if isinstance(kind, str):
@@ -426,6 +461,9 @@ def _implied_type(value: dict[str, Any]) -> str | None:
     if "items" in value:
         return "array"
     return None
+
+
+EnumKind = Literal["string", "integer", "number", "boolean"]
 
 
 def _enum_kind(values: list[Any]) -> str | None:

@@ -173,3 +173,20 @@ def test_bad_toml_is_one_line_naming_the_file(tmp_path: Path, text: str) -> None
     assert str(file.resolve()) in str(caught.value)
     assert "\n" not in str(caught.value)
     assert "line" in str(caught.value)
+
+
+def test_a_misspelt_section_key_is_an_error_not_silence(tmp_path: Path) -> None:
+    text = PYPROJECT.replace("[[tool.sdkgen.targets]]", "[[tool.sdkgen.target]]", 1)
+    write(tmp_path / "pyproject.toml", text)
+    with pytest.raises(SdkgenError) as caught:
+        load_config(None, cwd=tmp_path)
+    assert "unknown key 'target'" in str(caught.value)
+    assert "#/tool/sdkgen" in str(caught.value)
+
+
+def test_sdkgen_toml_errors_point_into_its_own_layout(tmp_path: Path) -> None:
+    write(tmp_path / "sdkgen.toml", '[[targets]]\nspec = "a.yaml"\nvariant = "v"\nout = "o"\n')
+    with pytest.raises(SdkgenError) as caught:
+        load_config(None, cwd=tmp_path)
+    assert "#/targets/0" in str(caught.value)
+    assert "package" in str(caught.value)

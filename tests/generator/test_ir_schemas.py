@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from gen_helpers import json_response, openapi, ref
 
-from generator.errors import Diagnostics
+from generator.errors import SdkgenError
 from generator.ir import (
     AliasModel,
     AnyValue,
@@ -502,19 +502,13 @@ def test_models_from_other_files_are_named_after_their_key(build: Build, tmp_pat
     assert [m.value for m in models["Currency"].members] == ["EUR", "USD"]
 
 
-def test_unknown_type_warns_and_is_any(build: Build) -> None:
-    diagnostics = Diagnostics()
-    models = models_of(
-        build(
-            openapi(schemas={"M": {"type": "object", "properties": {"x": {"type": "decimal"}}}}),
-            diagnostics=diagnostics,
-        )
-    )
-    assert field_types(models["M"]) == {"x": AnyValue()}
-    [warning] = diagnostics.sorted()
-    assert "decimal" in warning.message
-    assert warning.file == "spec.json"
-    assert warning.pointer == "/components/schemas/M/properties/x"
+def test_unknown_type_is_an_error(build: Build) -> None:
+    # Typed as Any it would hide a typo in an SDK that still compiles.
+    with pytest.raises(SdkgenError) as caught:
+        build(openapi(schemas={"M": {"type": "object", "properties": {"x": {"type": "decimal"}}}}))
+    assert "unknown schema type 'decimal'" in str(caught.value)
+    assert caught.value.file == "spec.json"
+    assert caught.value.pointer == "/components/schemas/M/properties/x/type"
 
 
 def test_absurdly_deep_schema_is_an_error(build: Build) -> None:

@@ -116,10 +116,7 @@ def operations():
 def media_examples(path: str, method: str, where: str) -> dict:
     """The `examples` map of the request body (`where="request"`) or a response."""
     op = SPEC["paths"][path][method]
-    if where == "request":
-        holder = resolve(op["requestBody"])
-    else:
-        holder = resolve(op["responses"][where])
+    holder = resolve(op["requestBody"]) if where == "request" else resolve(op["responses"][where])
     return holder["content"]["application/json"]["examples"]
 
 
@@ -162,7 +159,9 @@ def assert_verbatim(embedded, source, label: str) -> None:
 
 @pytest.fixture(scope="module")
 def shared_dir() -> Path:
-    assert EXAMPLES_DIR.is_dir() and SEED_PATH.is_file(), f"documentation sources missing under {SHARED}"
+    assert EXAMPLES_DIR.is_dir() and SEED_PATH.is_file(), (
+        f"documentation sources missing under {SHARED}"
+    )
     return SHARED
 
 
@@ -309,7 +308,7 @@ def test_unauthorized_example_is_verbatim(shared_dir):
 def test_every_undocumented_2xx_example_is_marked_illustrative():
     documented = {(p, m, w, n) for p, m, w, n, _ in DOCUMENTED}
     for path, method, op in operations():
-        for status, response in op["responses"].items():
+        for status, _response in op["responses"].items():
             if not status.startswith("2"):
                 continue
             for name, example in media_examples(path, method, status).items():
@@ -398,7 +397,9 @@ GOOD_CREATE = {
     ],
 )
 def test_bad_create_body_fails(label, body):
-    schema = pointer("paths", CREATE, "post", "requestBody", "content", "application/json") + "/schema"
+    schema = (
+        pointer("paths", CREATE, "post", "requestBody", "content", "application/json") + "/schema"
+    )
     assert errors_of(validator_at(schema), GOOD_CREATE) == []
     assert errors_of(validator_at(schema), body) != [], label
 
@@ -475,7 +476,7 @@ def test_error_responses_where_they_apply():
 
 
 def test_stop_and_retrieve_style_operations_use_the_uuid_parameter():
-    for path, method, op in operations():
+    for path, _method, op in operations():
         if "{uuid}" in path:
             assert {"$ref": "#/components/parameters/TimeEntryUuid"} in op["parameters"]
     param = SPEC["components"]["parameters"]["TimeEntryUuid"]

@@ -19,7 +19,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
@@ -368,13 +368,26 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> SyncPage[ItemT]:
         return SyncPage(client=self, options=options, response=response, spec=spec)
 
+    def _receive(self, request: httpx.Request, seconds: float | None) -> httpx.Response:
+        """One exchange, its body read whole; a body still arriving after `seconds` is a
+        timeout (a slow server sending headers is bounded by each read's own timeout)."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        response = self._http_client.send(request, follow_redirects=False, stream=True)
+        try:
+            if deadline is not None and isinstance(response.stream, httpx.SyncByteStream):
+                response.stream = _DeadlineStream(response.stream, deadline, request)
+            response.read()
+        finally:
+            response.close()
+        return response
+
     def _send(self, options: RequestOptions) -> httpx.Response:
         """Send, retrying as `_retry_delay` decides; return a 2xx response or raise."""
         request = self._build_request(options)
         attempt = 0
         while True:
             try:
-                response = self._http_client.send(request, follow_redirects=False)
+                response = self._receive(request, _total_seconds(options.timeout))
             except httpx.TransportError as error:
                 delay = self._retry_delay(attempt, None)
                 if delay is None:
@@ -544,7 +557,15 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         attempt = 0
         while True:
             try:
-                response = await self._http_client.send(request, follow_redirects=False)
+                # The whole exchange, however slowly the server drips it, within the timeout.
+                response = await asyncio.wait_for(
+                    self._http_client.send(request, follow_redirects=False),
+                    _total_seconds(options.timeout),
+                )
+            except asyncio.TimeoutError:
+                delay = self._retry_delay(attempt, None)
+                if delay is None:
+                    raise APITimeoutError(request) from None
             except httpx.TransportError as error:
                 delay = self._retry_delay(attempt, None)
                 if delay is None:
@@ -695,6 +716,35 @@ def _seconds_until(value: str) -> float | None:
 def backoff_delay(attempt: int) -> float:
     """Exponential backoff from 0.5 s, capped at 8 s, minus up to 25% of jitter."""
     return min(INITIAL_BACKOFF * 2.0**attempt, MAX_BACKOFF) * random.uniform(0.75, 1.0)
+
+
+def _total_seconds(timeout: Timeout) -> float | None:
+    """How long a whole exchange may take: the number given, or an `httpx.Timeout`'s `read`.
+
+    httpx's own timeouts bound each network operation, so a server that sends one byte
+    every few seconds would otherwise keep a call going for as long as it likes.
+    """
+    return timeout.read if isinstance(timeout, httpx.Timeout) else timeout
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body that must have arrived by `deadline` (a `time.monotonic()` value)."""
+
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float, request: httpx.Request):
+        self._stream = stream
+        self._deadline = deadline
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            if time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout(
+                    "the response did not arrive in time", request=self._request
+                )
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:

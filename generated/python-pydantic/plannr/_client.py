@@ -26,7 +26,8 @@ class Plannr(SyncAPIClient):
     Args:
         access_token: bearer token; defaults to the ``PLANNR_ACCESS_TOKEN`` environment variable.
         base_url: where the API lives.
-        account_uuid: sent as the ``X-PLANNR-ACCOUNT-UUID`` header on every request: UUID of the account to act as (take `account.uuid` from `GET /api/v1/logins`, or its `preferred_account_uuid`, not the login's own uuid). The API guide calls this header mandatory for most routes, yet no time-entry page lists it or sends it, so it is optional here (D15). The SDK takes it once, as a client option..
+        account_uuid: sent as the ``X-PLANNR-ACCOUNT-UUID`` header on every request:
+            UUID of the account to act as (take `account.uuid` from `GET /api/v1/logins`, or its `preferred_account_uuid`, not the login's own uuid). The API guide calls this header mandatory for most routes, yet no time-entry page lists it or sends it, so it is optional here (D15). The SDK takes it once, as a client option.
         timeout: seconds (or an ``httpx.Timeout``) before a request gives up.
         max_retries: how many times a failed request is retried (connection errors, 408, 409,
             429 and 5xx), with exponential backoff and ``Retry-After``.
@@ -73,7 +74,8 @@ class AsyncPlannr(AsyncAPIClient):
     Args:
         access_token: bearer token; defaults to the ``PLANNR_ACCESS_TOKEN`` environment variable.
         base_url: where the API lives.
-        account_uuid: sent as the ``X-PLANNR-ACCOUNT-UUID`` header on every request: UUID of the account to act as (take `account.uuid` from `GET /api/v1/logins`, or its `preferred_account_uuid`, not the login's own uuid). The API guide calls this header mandatory for most routes, yet no time-entry page lists it or sends it, so it is optional here (D15). The SDK takes it once, as a client option..
+        account_uuid: sent as the ``X-PLANNR-ACCOUNT-UUID`` header on every request:
+            UUID of the account to act as (take `account.uuid` from `GET /api/v1/logins`, or its `preferred_account_uuid`, not the login's own uuid). The API guide calls this header mandatory for most routes, yet no time-entry page lists it or sends it, so it is optional here (D15). The SDK takes it once, as a client option.
         timeout: seconds (or an ``httpx.Timeout``) before a request gives up.
         max_retries: how many times a failed request is retried (connection errors, 408, 409,
             429 and 5xx), with exponential backoff and ``Retry-After``.

@@ -361,17 +361,18 @@ class APIClient:
         request = urllib.request.Request(
             url, data=options.content, headers=dict(options.headers), method=options.method
         )
+        deadline = None if options.timeout is None else time.monotonic() + options.timeout
         try:
             try:
                 raw = self._opener.open(request, timeout=options.timeout)
             except urllib.error.HTTPError as answer:  # a non-2xx answer (3xx included)
                 with answer:
-                    content = answer.read()
+                    content = _read_body(answer, deadline)
                 return Response(
                     answer.code, answer.reason, answer.headers, content, options.method, url
                 )
             with raw:
-                content = raw.read()
+                content = _read_body(raw, deadline)
                 return Response(raw.status, raw.reason, raw.headers, content, options.method, url)
         except TimeoutError:
             raise APITimeoutError() from None
@@ -398,6 +399,18 @@ class APIClient:
             if retry_after is not None:
                 return retry_after
         return backoff_delay(attempt)
+
+
+def _read_body(answer: Any, deadline: float | None) -> bytes:
+    """The whole body, as it arrives: the timeout bounds each read, and the deadline the
+    body as a whole, so a server that sends one byte every few seconds cannot stall a call
+    (a slow server sending headers is bounded by each read's own timeout)."""
+    chunks = []
+    while chunk := answer.read1(65536):
+        chunks.append(chunk)
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError
+    return b"".join(chunks)
 
 
 # Encoding requests
