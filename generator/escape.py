@@ -24,6 +24,18 @@ def _clean(text: Any) -> str:
     return _CONTROL.sub("", value)
 
 
+def is_invisible(char: str) -> bool:
+    """A character that does not show as itself: bidi overrides (which can make source read
+    otherwise than it runs, "Trojan Source"), zero-width joiners and other format characters."""
+    return not char.isprintable() and char not in "\n\t"
+
+
+def plain_text(text: Any) -> str:
+    """Spec prose for places that cannot hold an escape (comments, and docstrings that other
+    tools write): newlines normalised, control and invisible characters dropped."""
+    return "".join(char for char in _clean(text) if not is_invisible(char))
+
+
 def safe(text: str) -> Markup:
     """Mark text produced by sdkgen itself (not from the spec) as safe to print."""
     return Markup(text)
@@ -35,6 +47,8 @@ def safe(text: str) -> Markup:
 def python_docstring(text: Any) -> Markup:
     """Text for inside a triple-quoted docstring: backslashes and quotes cannot end or bend it."""
     value = _clean(text).strip().replace("\\", "\\\\")
+    # Invisible characters as escapes: the docstring holds them, the source shows them.
+    value = "".join(repr(char)[1:-1] if is_invisible(char) else char for char in value)
     if value.endswith('"'):  # before the next step, which may leave an escaped quote at the end
         value = value[:-1] + '\\"'
     return Markup(value.replace('"""', '\\"\\"\\"'))
@@ -42,7 +56,7 @@ def python_docstring(text: Any) -> Markup:
 
 def python_comment(text: Any) -> Markup:
     """One line of text for after a ``#``."""
-    return Markup(" ".join(_clean(text).split()))
+    return Markup(" ".join(plain_text(text).split()))
 
 
 def python_string(text: Any) -> Markup:
@@ -90,12 +104,12 @@ def _python_str(value: str) -> str:
 
 def typescript_doc(text: Any) -> Markup:
     """Text for inside a ``/** ... */`` comment: it cannot close the comment."""
-    value = _clean(text).strip().replace("*/", "*\\/")
+    value = plain_text(text).strip().replace("*/", "*\\/")
     return Markup(value)
 
 
 def typescript_comment(text: Any) -> Markup:
-    return Markup(" ".join(_clean(text).split()).replace("*/", "*\\/"))
+    return Markup(" ".join(plain_text(text).split()).replace("*/", "*\\/"))
 
 
 def typescript_string(text: Any) -> Markup:
@@ -121,12 +135,13 @@ def markdown_text(text: Any) -> Markup:
     """Prose for a Markdown file: no raw HTML, no breaking out of code fences."""
     value = _clean(text).strip()
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = "".join(f"&#x{ord(char):X};" if is_invisible(char) else char for char in value)
     return Markup(_break_fences(value))
 
 
 def markdown_code(text: Any) -> Markup:
     """Text inside a fenced code block."""
-    return Markup(_break_fences(_clean(text)))
+    return Markup(_break_fences(plain_text(text)))
 
 
 def _break_fences(value: str) -> str:

@@ -10,10 +10,14 @@ written by sdkgen, pointing at the package's own runtime).
 
 from __future__ import annotations
 
+import ast
+import io
+import tokenize
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+from .escape import is_invisible, plain_text, python_docstring, python_string
 from .ir.model import (
     AnyValue,
     Api,
@@ -47,7 +51,7 @@ def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]
     from datamodel_code_generator.format import PythonVersion
 
     settings = variant.models or {}
-    header = settings.get("header", '"""Data models."""')
+    header = f'"""Data models of the {python_docstring(api.title)}."""'
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return f"{header}\n"
     runtime = f"{api.package}.{settings.get('runtime_module', '_lenient')}"
@@ -89,6 +93,28 @@ def datamodel_code_generator(api: Api, variant: Variant, options: dict[str, Any]
         raise TypeError(
             f"datamodel-code-generator returned {type(source).__name__}, expected one module"
         )
+    return escape_invisible_literals(source)
+
+
+def escape_invisible_literals(source: str) -> str:
+    """Rewrite string literals that hold control or invisible characters (a bidi override
+    makes source read otherwise than it runs) with escapes: datamodel-code-generator writes
+    enum values and aliases as they are."""
+    if source.replace("\n", "").replace("\t", "").isprintable():
+        return source  # the usual case, checked at C speed
+    starts = [0]
+    for line in source.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, str]] = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING and any(map(is_invisible, token.string)):
+            value = ast.literal_eval(token.string)
+            if isinstance(value, str):
+                begin = starts[token.start[0] - 1] + token.start[1]
+                end = starts[token.end[0] - 1] + token.end[1]
+                edits.append((begin, end, str(python_string(value))))
+    for begin, end, text in reversed(edits):
+        source = source[:begin] + text + source[end:]
     return source
 
 
@@ -124,7 +150,7 @@ def model_schema(
         for field in model.fields:
             prop = type_schema(field.type, runtime, open_enums)
             if field.description:
-                prop = {**prop, "description": field.description}
+                prop = {**prop, "description": plain_text(field.description)}
             if field.has_default and field.default is not None and not _keeps_wire_text(field.type):
                 prop = {**prop, "default": field.default}
             schema["properties"][field.json_name] = prop
@@ -141,7 +167,7 @@ def model_schema(
     else:
         schema = type_schema(model.type, runtime, open_enums)
     if model.description:
-        schema["description"] = model.description
+        schema["description"] = plain_text(model.description)  # it writes docstrings raw
     return schema
 
 

@@ -107,6 +107,9 @@ def build_api(
     )
     schemas = SchemaConverter(spec, naming, diagnostics)
     components = spec.root.get("components")
+    for section in (components, components and components.get("schemas")):
+        if section is not None and not isinstance(section.value, (dict, type(None))):
+            raise spec.error(section, f"'{section.pointer[1:]}' must be a mapping")
     if components is not None and components.get("schemas") is not None:
         schemas.register_components(components["schemas"])
     builder = OperationBuilder(spec, naming, schemas, diagnostics)

@@ -51,8 +51,10 @@ def collect_operations(spec: Spec) -> list[RawOperation]:
     """Every operation under ``paths``, in spec order, path-level parameters attached."""
     paths = spec.root.get("paths")
     found: list[RawOperation] = []
-    if paths is None or not isinstance(paths.value, dict):
+    if paths is None or paths.value is None:
         return found
+    if not isinstance(paths.value, dict):
+        raise spec.error(paths, "'paths' must be a mapping of paths to path items")
     for path, item_ref in paths.items():
         item = spec.resolve(item_ref)
         if not isinstance(item.value, dict):

@@ -77,7 +77,7 @@ class RequestOptions:
     """One fully prepared request: what is sent, and resent on each retry."""
 
     method: str
-    url: httpx.URL
+    url: httpx.URL | str
     """Absolute URL without a query string; the query is kept apart in `query`."""
     query: tuple[tuple[str, str], ...]
     headers: httpx.Headers
@@ -139,7 +139,7 @@ class BaseClient(Generic[_HttpxClientT]):
         has_body = not isinstance(json_body, NotGiven)
         return RequestOptions(
             method=method.upper(),
-            url=httpx.URL(self.base_url + build_path(path, path_params or {})),
+            url=self.base_url + build_path(path, path_params or {}),
             query=encode_query(query or {}),
             headers=self._merge_headers(headers or {}, extra_headers or {}, has_body=has_body),
             content=encode_json(json_body) if has_body else None,
@@ -203,7 +203,7 @@ class BaseClient(Generic[_HttpxClientT]):
         The link's own query parameters win over the original ones. A link to another
         origin is refused, so that the auth headers never leave the API's host.
         """
-        url = options.url.join(link)
+        url = httpx.URL(options.url).join(link)
         if _origin(url) != _origin(httpx.URL(self.base_url)):
             raise APIError("refusing to follow a next-page link to another host")
         headers = options.headers.copy()

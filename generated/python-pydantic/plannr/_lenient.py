@@ -23,27 +23,66 @@ __all__ = ["Date", "DateTime", "OpenEnum"]
 class _RawDateTime(_dt.datetime):
     """A ``datetime`` that remembers the text it was parsed from (``_raw``)."""
 
-    _raw: str | None = None
+    __slots__ = ("_raw",)
+    _raw: str | None
+
+    # Immutable, so copies (model_copy(deep=True)) may share it; pickling keeps the text.
+    def __copy__(self) -> _RawDateTime:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _RawDateTime:
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return _restore, (type(self), self.isoformat(), getattr(self, "_raw", None))
 
 
 class _RawDate(_dt.date):
     """A ``date`` that remembers the text it was parsed from (``_raw``)."""
 
-    _raw: str | None = None
+    __slots__ = ("_raw",)
+    _raw: str | None
+
+    def __copy__(self) -> _RawDate:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _RawDate:
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return _restore, (type(self), self.isoformat(), getattr(self, "_raw", None))
+
+
+def _restore(kind: type[_RawDateTime | _RawDate], iso: str, raw: str | None) -> _dt.date:
+    value = kind.fromisoformat(iso)
+    value._raw = raw
+    return value
 
 
 _PLAIN_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+# RFC 3339 allows a leap second (23:59:60), which a `datetime` cannot hold: it reads as :59.
+_LEAP_SECOND = re.compile(r"(?<=[Tt ]\d{2}:\d{2}:)60")
 
 
 def _validate_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt.datetime:
+    if type(value) is str and len(value) > 10:
+        # The common case, at C speed: the standard library reads RFC 3339 date-times.
+        try:
+            fast = _RawDateTime.fromisoformat(value)
+        except ValueError:
+            pass  # forms it does not read (a leap second, "Z" before Python 3.11): pydantic's
+        else:
+            fast._raw = value
+            return fast
     if isinstance(value, _RawDateTime):
         return value
     raw = value.decode() if isinstance(value, bytes | bytearray) else value
     if isinstance(raw, str) and _PLAIN_DATE.fullmatch(raw):
         raise ValueError("expected a date-time, got a plain date")
-    parsed: _dt.datetime = handler(value)
     if not isinstance(raw, str):
+        parsed: _dt.datetime = handler(value)
         return parsed
+    parsed = handler(_LEAP_SECOND.sub("59", raw, count=1))
     out = _RawDateTime(
         parsed.year,
         parsed.month,
@@ -60,6 +99,14 @@ def _validate_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt
 
 
 def _validate_date(value: Any, handler: ValidatorFunctionWrapHandler) -> _dt.date:
+    if type(value) is str and len(value) == 10:
+        try:
+            fast = _RawDate.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            fast._raw = value
+            return fast
     if isinstance(value, _RawDate):
         return value
     parsed: _dt.date = handler(value)

@@ -139,6 +139,11 @@ def parse_response(response: httpx.Response, cast_to: Any) -> Any:
     """Decode and validate a successful response body as `cast_to` (`None`: ignore it)."""
     if cast_to is None or cast_to is type(None):
         return None
+    try:
+        # One pass in pydantic-core: JSON parsing and validation together.
+        return _type_adapter(cast_to).validate_json(response.content, by_alias=True, by_name=False)
+    except pydantic.ValidationError:
+        pass  # say what is wrong: not JSON at all (decode_json raises), or not the JSON expected
     return validate_as(cast_to, decode_json(response), response)
 
 
@@ -153,9 +158,13 @@ def decode_json(response: httpx.Response) -> Any:
 
 
 def validate_as(target: Any, data: object, response: httpx.Response) -> Any:
-    """Validate decoded JSON as `target`, or raise `APIResponseValidationError`."""
+    """Validate decoded JSON as `target`, or raise `APIResponseValidationError`.
+
+    Members are read by their JSON names only: a member that the spec does not list but that
+    is spelled like a field's Python name (`class_`) stays an extra member.
+    """
     try:
-        return _type_adapter(target).validate_python(data)
+        return _type_adapter(target).validate_python(data, by_alias=True, by_name=False)
     except pydantic.ValidationError as error:
         name = getattr(target, "__name__", repr(target))
         raise APIResponseValidationError(

@@ -411,6 +411,9 @@ def _read_body(answer: Any, deadline: float | None) -> bytes:
         chunks.append(chunk)
         if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError
+    missing = getattr(answer, "length", None)
+    if missing:  # the connection closed before the Content-Length promised
+        raise http.client.IncompleteRead(b"".join(chunks), missing)
     return b"".join(chunks)
 
 
