@@ -141,8 +141,9 @@ def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> t
     grouped: dict[str, list[RawOperation]] = defaultdict(list)
     spelled: dict[str, str] = {}
     for raw in collect_operations(spec):
-        module = naming.module(_resource_of(raw))
-        spelled.setdefault(module, _resource_of(raw))
+        resource = _resource_of(raw)
+        module = naming.module(resource)
+        spelled.setdefault(module, resource)
         grouped[module].append(raw)
     attributes = unique(
         [naming.resource(spelled[module]) for module in grouped], taken=naming.reserved_parameters
@@ -161,7 +162,7 @@ def _build_resources(spec: Spec, naming: Naming, builder: OperationBuilder) -> t
             Resource(
                 name=attribute,
                 class_name=naming.resource_class(raw_resource),
-                module=naming.module(raw_resource),
+                module=module,
                 operations=operations,
             )
         )

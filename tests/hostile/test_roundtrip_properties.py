@@ -41,16 +41,8 @@ from generator.load import Node, Spec
 from generator.variants import load_variant
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"  # beside the repository, as benchmarks/corpus.py
-CORPUS_SPECS = {
-    name: file
-    for name, file in {
-        "tictactoe": "tictactoe.yaml",
-        "uspto": "uspto.json",
-        "petstore3": "petstore3.yaml",
-    }.items()
-    if (CORPUS / file).is_file()  # the Plannr schemas alone when the corpus is not there
-}
+CORPUS = ROOT / "tests" / "corpus"  # copies of the small shared-corpus specs
+CORPUS_SPECS = {"tictactoe": "tictactoe.yaml", "uspto": "uspto.json", "petstore3": "petstore3.yaml"}
 VARIANTS = ("python-pydantic", "python-stdlib")
 PLANNR_PACKAGES = {"python-pydantic": "plannr", "python-stdlib": "plannr_lite"}
 EXAMPLES = 80
