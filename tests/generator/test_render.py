@@ -217,6 +217,42 @@ def test_copied_folders_are_verbatim_and_sorted(tmp_path: Path) -> None:
     assert not any("__pycache__" in path for path in tree)
 
 
+def test_a_copy_may_come_from_a_sibling_folder_inside_the_templates(tmp_path: Path) -> None:
+    root = make_variant(
+        tmp_path, {"t.jinja": "x = 1\n"}, [{"template": "t.jinja", "output": "pkg/__init__.py"}]
+    )
+    (root / "common" / "runtime").mkdir(parents=True)
+    (root / "common" / "runtime" / "_shared.py").write_text("y = 2\n", encoding="utf-8")
+    with (root / "tiny" / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('\n[[copy]]\nsource = "../common/runtime"\noutput = "{{ package }}"\n')
+    tree = render_variant(api_for(tmp_path), load_variant("tiny", root), {})
+    assert tree["pkg/_shared.py"].endswith("y = 2\n")
+    assert tree["pkg/__init__.py"].endswith("x = 1\n")
+
+
+@pytest.mark.parametrize("source", ["..", "../..", "../../outside", "/etc", "missing"])
+def test_a_copy_source_must_be_a_folder_inside_the_templates(tmp_path: Path, source: str) -> None:
+    root = make_variant(tmp_path, {"t.jinja": ""}, [{"template": "t.jinja", "output": "a.py"}])
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("secret\n", encoding="utf-8")
+    with (root / "tiny" / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write(f'\n[[copy]]\nsource = "{source}"\noutput = "{{{{ package }}}}"\n')
+    with pytest.raises(SdkgenError, match="not a folder inside the templates folder"):
+        render_variant(api_for(tmp_path), load_variant("tiny", root), {})
+
+
+def test_a_file_written_twice_is_an_error(tmp_path: Path) -> None:
+    root = make_variant(
+        tmp_path, {"t.jinja": "x = 1\n"}, [{"template": "t.jinja", "output": "pkg/a.py"}]
+    )
+    (root / "tiny" / "runtime").mkdir()
+    (root / "tiny" / "runtime" / "a.py").write_text("y = 2\n", encoding="utf-8")
+    with (root / "tiny" / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('\n[[copy]]\nsource = "runtime"\noutput = "{{ package }}"\n')
+    with pytest.raises(SdkgenError, match="written twice"):
+        render_variant(api_for(tmp_path), load_variant("tiny", root), {})
+
+
 def test_unknown_variant_lists_the_known_ones(tmp_path: Path) -> None:
     root = make_variant(tmp_path, {"t.jinja": ""}, [{"template": "t.jinja", "output": "a.py"}])
     with pytest.raises(SdkgenError, match="unknown variant 'nope'") as caught:

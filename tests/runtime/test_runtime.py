@@ -1,4 +1,5 @@
-"""Tests for the hand-written runtime core in templates/python-pydantic/runtime.
+"""Tests for the hand-written runtime core in templates/python-pydantic/runtime (with the
+shared wire rules of templates/python-common/runtime).
 
 The runtime is copied into a throwaway package (as the generator copies it into every
 generated SDK) and exercised against a real HTTP server on 127.0.0.1, whose answers
@@ -29,7 +30,9 @@ from pydantic import BaseModel
 
 from tests.support.http_server import ScriptedServer, free_port
 
-RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "python-pydantic" / "runtime"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+RUNTIME_DIR = TEMPLATES / "python-pydantic" / "runtime"
+COMMON_DIR = TEMPLATES / "python-common" / "runtime"  # copied beside it, as the manifest says
 PACKAGE = "rt_pkg"
 TOKEN = "sk-test-SECRET-token-0123456789"
 UTC_ZONE = timezone(timedelta(0))  # `datetime.UTC` needs Python 3.11
@@ -45,7 +48,7 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     root = tmp_path_factory.mktemp("runtime")
     package = root / PACKAGE
     package.mkdir()
-    for source in RUNTIME_DIR.glob("*.py"):
+    for source in [*RUNTIME_DIR.glob("*.py"), *COMMON_DIR.glob("*.py")]:
         shutil.copy(source, package / source.name)
     (package / "__init__.py").write_text("")
     sys.path.insert(0, str(root))

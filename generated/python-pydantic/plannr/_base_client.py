@@ -12,12 +12,7 @@ ever go to the origin of `base_url`; they never appear in a repr or an exception
 from __future__ import annotations
 
 import asyncio
-import calendar
-import email.utils
 import functools
-import json
-import random
-import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -25,7 +20,6 @@ from datetime import date
 from enum import Enum
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast, overload
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -35,6 +29,16 @@ from ._exceptions import APIConnectionError, APIError, APITimeoutError, make_sta
 from ._pagination import AsyncPage, PageSpec, SyncPage
 from ._response import APIResponse, AsyncAPIResponse, parse_response, take_raw_response_flag
 from ._types import NOT_GIVEN, Headers, NotGiven, Timeout
+from ._wire import (
+    build_path,
+    date_text,
+    dump_json,
+    encode_query,
+    is_sent,
+    merge_query,
+    retry_delay,
+    to_text,
+)
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -55,13 +59,6 @@ USER_AGENT = f"sdkgen-python/{RUNTIME_VERSION}"
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-
-RETRYABLE_STATUSES = frozenset({408, 409, 429})
-"""Statuses worth retrying, besides every status from 500 up."""
-MAX_RETRY_AFTER = 60.0
-"""Longest `Retry-After` honoured, in seconds; longer ones fall back to the backoff."""
-INITIAL_BACKOFF = 0.5
-MAX_BACKOFF = 8.0
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -160,7 +157,7 @@ class BaseClient(Generic[_HttpxClientT]):
         merged = httpx.Headers({"Accept": "application/json", "User-Agent": USER_AGENT})
         if has_body:
             merged["Content-Type"] = "application/json"
-        given = {name: _to_text(value) for name, value in headers.items() if _is_sent(value)}
+        given = {name: to_text(value) for name, value in headers.items() if is_sent(value)}
         for layer in (self._default_headers, self._auth_headers, given, extra_headers):
             merged.update(layer)
         return merged
@@ -181,15 +178,10 @@ class BaseClient(Generic[_HttpxClientT]):
         `attempt` counts the retries already made; `response` is `None` after a
         transport error (a timeout or a failed connection), which is always retryable.
         """
-        if attempt >= self.max_retries:
-            return None
-        if response is not None:
-            if not _is_retryable_status(response.status_code):
-                return None
-            retry_after = parse_retry_after(response.headers)
-            if retry_after is not None:
-                return retry_after
-        return backoff_delay(attempt)
+        if response is None:
+            return retry_delay(attempt, self.max_retries, None, None)
+        retry_after = response.headers.get("Retry-After")
+        return retry_delay(attempt, self.max_retries, response.status_code, retry_after)
 
     @staticmethod
     def _raise_for_status(response: httpx.Response) -> None:
@@ -583,49 +575,6 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 # Encoding requests
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-
-def build_path(template: str, params: Mapping[str, object]) -> str:
-    """Fill each `{name}` of `template` with its value, percent-encoded as one segment.
-
-    Everything outside the unreserved characters is encoded, `/`, `?`, `#` and `%`
-    included, so a value can never reach another endpoint.
-    """
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in params:
-            raise ValueError(f"Missing a value for path parameter `{name}`")
-        value = params[name]
-        text = "" if value is None else _to_text(value)
-        if not text:
-            raise ValueError(f"Expected a non-empty value for `{name}`")
-        if text in {".", ".."}:
-            raise ValueError(f"`{name}` cannot be {text!r}: it would change the path")
-        return quote(text, safe="")
-
-    return _PLACEHOLDER.sub(fill, template)
-
-
-def encode_query(query: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    """Query pairs in the given order; lists repeat the key, absent values are dropped."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        values = value if isinstance(value, list | tuple) else (value,)
-        pairs.extend((key, _to_text(item)) for item in values if _is_sent(item))
-    return tuple(pairs)
-
-
-def merge_query(
-    query: tuple[tuple[str, str], ...], overrides: list[tuple[str, str]]
-) -> tuple[tuple[str, str], ...]:
-    """`query` with every key that `overrides` has replaced by the values there."""
-    replaced = {key for key, _ in overrides}
-    kept = [(key, value) for key, value in query if key not in replaced]
-    return (*kept, *overrides)
-
-
 def to_jsonable(value: object) -> object:
     """Turn a request body into plain JSON data, keeping the key order it was given in.
 
@@ -642,7 +591,7 @@ def to_jsonable(value: object) -> object:
     if isinstance(value, Enum):
         return to_jsonable(value.value)
     if isinstance(value, date):  # datetime included
-        return _date_text(value)
+        return date_text(value)
     if isinstance(value, UUID):
         return str(value)
     if value is None or isinstance(value, str | int | float):
@@ -652,70 +601,14 @@ def to_jsonable(value: object) -> object:
 
 def encode_json(value: object) -> bytes:
     """The compact UTF-8 JSON text of a request body."""
-    text = json.dumps(
-        to_jsonable(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return text.encode()
-
-
-def _is_sent(value: object) -> bool:
-    """Whether a query value is sent: `None` and `NOT_GIVEN` are not."""
-    return value is not None and not isinstance(value, NotGiven)
-
-
-def _to_text(value: object) -> str:
-    """The text of a path or query value: enums by value, booleans in lower case."""
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return _date_text(value)
-    return str(value)
-
-
-def _date_text(value: date) -> str:
-    """The original wire text kept by the models in `_raw`, else the ISO 8601 form."""
-    raw = getattr(value, "_raw", None)
-    return raw if isinstance(raw, str) else value.isoformat()
+    return dump_json(to_jsonable(value))
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
-# Retries
-
-
-def _is_retryable_status(status: int) -> bool:
-    return status in RETRYABLE_STATUSES or status >= 500
-
-
-def parse_retry_after(headers: httpx.Headers) -> float | None:
-    """Seconds asked for by `Retry-After` (seconds or an HTTP date), if within 0-60 s."""
-    value = headers.get("Retry-After")
-    seconds = None if value is None else _seconds_until(value.strip())
-    if seconds is None or not 0 <= seconds <= MAX_RETRY_AFTER:
-        return None
-    return seconds
-
-
-def _seconds_until(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    # A date without a zone is taken as UTC, like any HTTP date.
-    return calendar.timegm(moment.utctimetuple()) - time.time()
-
-
-def backoff_delay(attempt: int) -> float:
-    """Exponential backoff from 0.5 s, capped at 8 s, minus up to 25% of jitter."""
-    return min(INITIAL_BACKOFF * 2.0**attempt, MAX_BACKOFF) * random.uniform(0.75, 1.0)
+# Sending
 
 
 def _total_seconds(timeout: Timeout) -> float | None:

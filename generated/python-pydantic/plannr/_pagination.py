@@ -15,6 +15,7 @@ import httpx
 
 from ._exceptions import APIError, APIResponseValidationError
 from ._response import decode_json, validate_as
+from ._wire import dig, link_at
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
@@ -48,7 +49,7 @@ class _BasePage(Generic[ItemT]):
         data = decode_json(response)
         self.body = validate_as(spec.page_type, data, response)
         self.items = _validate_items(spec, data, response)
-        self.next_url = _link(_dig(data, spec.next_url_path))
+        self.next_url = link_at(data, spec.next_url_path)
         self.http_response = response
         self._options = options
         self._spec = spec
@@ -132,21 +133,8 @@ class AsyncPage(_BasePage[ItemT]):
                 yield item
 
 
-def _dig(data: object, path: tuple[str, ...]) -> object:
-    """The JSON value at `path`, or `None` when any step is missing."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _link(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def _validate_items(spec: PageSpec[ItemT], data: object, response: httpx.Response) -> list[ItemT]:
-    raw_items = _dig(data, spec.items_path)
+    raw_items = dig(data, spec.items_path)
     if not isinstance(raw_items, list):
         path = "/".join(spec.items_path)
         raise APIResponseValidationError(

@@ -8,10 +8,10 @@ and no exception holds the request.
 
 from __future__ import annotations
 
-import http
 from email.message import Message
 
 from ._response import Response
+from ._wire import error_class, field_errors, status_message
 
 __all__ = [
     "APIConnectionError",
@@ -118,7 +118,7 @@ class UnprocessableEntityError(APIStatusError):
 
     def __init__(self, message: str, *, response: Response, body: object) -> None:
         super().__init__(message, response=response, body=body)
-        self.errors = _field_errors(body)
+        self.errors = field_errors(body)
 
 
 class RateLimitError(APIStatusError):
@@ -143,11 +143,10 @@ _ERRORS_BY_STATUS: dict[int, type[APIStatusError]] = {
 def make_status_error(response: Response) -> APIStatusError:
     """Build the exception matching the status of a non-2xx response."""
     status = response.status_code
-    error_class = _ERRORS_BY_STATUS.get(status)
-    if error_class is None:
-        error_class = InternalServerError if status >= 500 else APIStatusError
+    kind = error_class(status, _ERRORS_BY_STATUS, server=InternalServerError, other=APIStatusError)
     body = _error_body(response)
-    return error_class(_status_message(response, body), response=response, body=body)
+    message = status_message(status, response.reason, body)
+    return kind(message, response=response, body=body)
 
 
 def _error_body(response: Response) -> object:
@@ -156,30 +155,3 @@ def _error_body(response: Response) -> object:
         return response.json()
     except ValueError:
         return response.text
-
-
-def _status_message(response: Response, body: object) -> str:
-    """`"<status> <reason>: <body message>"`, without the message part when there is none."""
-    status = response.status_code
-    reason = response.reason or _standard_reason(status)
-    summary = f"{status} {reason}".rstrip()
-    detail = body.get("message") if isinstance(body, dict) else None
-    return f"{summary}: {detail}" if isinstance(detail, str) and detail else summary
-
-
-def _standard_reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def _field_errors(body: object) -> dict[str, list[str]]:
-    """Read the `errors` map of a Laravel validation body, tolerating odd shapes."""
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if not isinstance(errors, dict):
-        return {}
-    return {
-        str(field): [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]
-        for field, messages in errors.items()
-    }

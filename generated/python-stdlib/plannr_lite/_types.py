@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, TypeAlias, final
 
+from ._wire import Absent
+
 __all__ = ["UNSET", "Headers", "Timeout", "Unset"]
 
 
 @final
-class Unset:
+class Unset(Absent):
     """Marks a value that is absent: a model field the JSON did not have, or an argument the
     caller did not give. Nothing is sent for it.
 

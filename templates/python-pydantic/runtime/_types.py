@@ -7,11 +7,13 @@ from typing import Literal, TypeAlias, final
 
 import httpx
 
+from ._wire import Absent
+
 __all__ = ["NOT_GIVEN", "Headers", "NotGiven", "Timeout"]
 
 
 @final
-class NotGiven:
+class NotGiven(Absent):
     """Marks an argument the caller did not give, so that nothing is sent for it.
 
     This is different from `None`, which is sent (as JSON `null`) where the API allows it.

@@ -7,20 +7,13 @@ auth headers never go to another host; and they never appear in a repr or an exc
 
 from __future__ import annotations
 
-import calendar
-import email.utils
 import http.client
-import json
-import random
-import re
 import ssl
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
-from enum import Enum
 from types import TracebackType
 from typing import IO, Any, TypeVar, overload
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
@@ -36,6 +29,17 @@ from ._pagination import Page, PageSpec
 from ._parse import decode_body
 from ._response import Response
 from ._types import UNSET, Headers, Timeout, Unset
+from ._wire import (
+    backoff_delay,
+    build_path,
+    dump_json,
+    encode_query,
+    is_sent,
+    merge_query,
+    parse_retry_after,
+    retry_delay,
+    to_text,
+)
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -55,13 +59,6 @@ USER_AGENT = f"sdkgen-python-stdlib/{RUNTIME_VERSION}"
 
 DEFAULT_TIMEOUT: Timeout = 60.0
 DEFAULT_MAX_RETRIES = 2
-
-RETRYABLE_STATUSES = frozenset({408, 409, 429})
-"""Statuses worth retrying, besides every status from 500 up."""
-MAX_RETRY_AFTER = 60.0
-"""Longest `Retry-After` honoured, in seconds; longer ones fall back to the backoff."""
-INITIAL_BACKOFF = 0.5
-MAX_BACKOFF = 8.0
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -308,7 +305,7 @@ class APIClient:
         base = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if has_body:
             base["Content-Type"] = "application/json"
-        given = {name: _to_text(value) for name, value in headers.items() if _is_sent(value)}
+        given = {name: to_text(value) for name, value in headers.items() if is_sent(value)}
         for layer in (base, self._default_headers, self._auth_headers, given, extra_headers):
             for name, value in layer.items():
                 merged[name.lower()] = (name, value)
@@ -390,15 +387,10 @@ class APIClient:
         `attempt` counts the retries already made; `response` is `None` after a
         connection error or a timeout, which is always retryable.
         """
-        if attempt >= self.max_retries:
-            return None
-        if response is not None:
-            if not _is_retryable_status(response.status_code):
-                return None
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if retry_after is not None:
-                return retry_after
-        return backoff_delay(attempt)
+        if response is None:
+            return retry_delay(attempt, self.max_retries, None, None)
+        retry_after = response.headers.get("Retry-After")
+        return retry_delay(attempt, self.max_retries, response.status_code, retry_after)
 
 
 def _read_body(answer: Any, deadline: float | None) -> bytes:
@@ -419,105 +411,12 @@ def _read_body(answer: Any, deadline: float | None) -> bytes:
 # Encoding requests
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-
-def build_path(template: str, params: Mapping[str, object]) -> str:
-    """Fill each `{name}` of `template` with its value, percent-encoded as one segment.
-
-    Everything outside the unreserved characters is encoded, `/`, `?`, `#` and `%`
-    included, so a value can never reach another endpoint.
-    """
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in params:
-            raise ValueError(f"Missing a value for path parameter `{name}`")
-        value = params[name]
-        text = "" if value is None or isinstance(value, Unset) else _to_text(value)
-        if not text:
-            raise ValueError(f"Expected a non-empty value for `{name}`")
-        if text in {".", ".."}:
-            raise ValueError(f"`{name}` cannot be {text!r}: it would change the path")
-        return quote(text, safe="")
-
-    return _PLACEHOLDER.sub(fill, template)
-
-
-def encode_query(query: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    """Query pairs in the given order; lists repeat the key, absent values are dropped."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        values = value if isinstance(value, list | tuple) else (value,)
-        pairs.extend((key, _to_text(item)) for item in values if _is_sent(item))
-    return tuple(pairs)
-
-
-def merge_query(
-    query: tuple[tuple[str, str], ...], overrides: list[tuple[str, str]]
-) -> tuple[tuple[str, str], ...]:
-    """`query` with every key that `overrides` has replaced by the values there."""
-    replaced = {key for key, _ in overrides}
-    kept = [(key, value) for key, value in query if key not in replaced]
-    return (*kept, *overrides)
-
-
 def encode_json(value: object) -> bytes:
     """The compact UTF-8 JSON text of a request body (`UNSET` members left out)."""
-    text = json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return text.encode()
-
-
-def _is_sent(value: object) -> bool:
-    """Whether a query or header value is sent: `None` and `UNSET` are not."""
-    return value is not None and not isinstance(value, Unset)
-
-
-def _to_text(value: object) -> str:
-    """The text of a path, query or header value: enums by value, booleans in lower case."""
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return dump_json(to_json(value))
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
-
-
-# Retries
-
-
-def _is_retryable_status(status: int) -> bool:
-    return status in RETRYABLE_STATUSES or status >= 500
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds asked for by a `Retry-After` value (seconds or an HTTP date), if within 0-60 s."""
-    seconds = None if value is None else _seconds_until(value.strip())
-    if seconds is None or not 0 <= seconds <= MAX_RETRY_AFTER:
-        return None
-    return seconds
-
-
-def _seconds_until(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    # A date without a zone is taken as UTC, like any HTTP date.
-    return calendar.timegm(moment.utctimetuple()) - time.time()
-
-
-def backoff_delay(attempt: int) -> float:
-    """Exponential backoff from 0.5 s, capped at 8 s, minus up to 25% of jitter."""
-    return min(INITIAL_BACKOFF * 2.0**attempt, MAX_BACKOFF) * random.uniform(0.75, 1.0)

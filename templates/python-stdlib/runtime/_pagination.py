@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from ._exceptions import APIError, APIResponseValidationError
 from ._parse import decode_json, decode_value
 from ._response import Response
+from ._wire import dig, link_at
 
 __all__ = ["Page", "PageSpec"]
 
@@ -51,7 +52,7 @@ class Page(Generic[ItemT]):
     ) -> None:
         data = decode_json(response)
         self.body = decode_value(data, spec.page_cast, response)
-        raw_items = _dig(data, spec.items_path)
+        raw_items = dig(data, spec.items_path)
         if not isinstance(raw_items, list):
             raise APIResponseValidationError(
                 f"Response body has no list of items at `/{'/'.join(spec.items_path)}`.",
@@ -59,8 +60,7 @@ class Page(Generic[ItemT]):
                 body=data,
             )
         self.items = [decode_value(item, spec.item_cast, response) for item in raw_items]
-        link = _dig(data, spec.next_url_path)
-        self.next_url = link if isinstance(link, str) and link else None
+        self.next_url = link_at(data, spec.next_url_path)
         self.response = response
         self._fetch_next = fetch_next
 
@@ -88,12 +88,3 @@ class Page(Generic[ItemT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} items={len(self.items)} next_url={self.next_url!r}>"
-
-
-def _dig(data: object, path: tuple[str, ...]) -> object:
-    """The JSON value at `path`, or `None` when any step is missing."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
