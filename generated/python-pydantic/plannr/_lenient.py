@@ -5,17 +5,18 @@
   so ``model_dump(mode="json")`` gives back "+00:00" (not "Z"), the original offset, a date-only string, etc.
   ``DateTime`` refuses a plain date (pydantic alone would read it as a naive midnight), so in
   ``DateTime | Date`` a plain date becomes a ``date``.
-* ``OpenEnum``: base for generated enums; a value the spec does not list becomes a pseudo-member instead of an error.
+* ``OpenEnum`` (from ``_enums``, shared with the other Python variants): the base of generated enums.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import re
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
+
+from ._enums import OpenEnum  # the models' enum base, shared with the other Python variants
 
 __all__ = ["Date", "DateTime", "OpenEnum"]
 
@@ -133,17 +134,3 @@ Date = Annotated[
     WrapValidator(_validate_date),
     PlainSerializer(_serialize, return_type=str, when_used="json"),
 ]
-
-
-class OpenEnum(enum.Enum):
-    """Enum base whose ``_missing_`` turns an unlisted value into a pseudo-member holding that value."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str | int | float):
-            return None
-        member_type = cls._member_type_  # type: ignore[attr-defined]
-        member = object.__new__(cls) if member_type is object else member_type.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias, TypeVar
 from uuid import UUID
 
+from ._enums import OpenEnum
 from ._types import UNSET, Unset
 
 __all__ = [
@@ -71,23 +72,6 @@ class DecodeError(ValueError):
         where = "/" + "/".join(self.path) if self.path else "the value"
         return f"{where}: {self.reason}"
 
-
-class OpenEnum(enum.Enum):
-    """Enum base whose unknown values become pseudo-members instead of errors.
-
-    `TrackableType("Contact")` gives a member whose `.value` is `"Contact"` and which is
-    not one of the listed members; `to_dict()` sends the value back as it came.
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str | int | float):
-            return None
-        member_type = cls._member_type_  # type: ignore[attr-defined]
-        member = object.__new__(cls) if member_type is object else member_type.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member
 
 
 # Primitive decoders
